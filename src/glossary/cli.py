@@ -1,0 +1,235 @@
+"""The ``glossary`` command: a thin Typer layer, one command per library method.
+
+Exit codes: 0 success, 1 a lookup found nothing, 2 bad usage or bad input
+(one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import GlossaryError
+from .glossary import Glossary
+from .matching import DEFAULT_MIN_SCORE
+from .store import default_path
+
+app = typer.Typer(
+    name="glossary",
+    help="Bilingual Arabic–English glossary: every spelling of a name resolves to one entity.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class State:
+    db: Path | None = None
+
+
+state = State()
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print one line on stderr and exit."""
+    err.print(f"glossary: error: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+def open_glossary() -> Glossary:
+    """The store named by ``--db``, else the default (``$GLOSSARY_DB`` or the per-user store)."""
+    return Glossary.open(state.db)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        print(f"glossary {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Store to use (default: $GLOSSARY_DB, else the per-user store).",
+            dir_okay=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    state.db = db
+
+
+@app.command()
+def lookup(
+    query: Annotated[str, typer.Argument(help="A spelling in Arabic or English.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most entities to show.")] = 5,
+    min_score: Annotated[
+        float | None,
+        typer.Option("--min-score", min=0, max=100, help=f"Hide matches below this score (default {DEFAULT_MIN_SCORE:g})."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """Find the entities a spelling refers to, best first, with score and reason."""
+    with open_glossary() as g:
+        matches = g.lookup(query, limit=limit, min_score=min_score)
+        empty = g.stats()["entities"] == 0
+    if as_json:
+        print_json([m.as_dict() for m in matches])
+    elif matches:
+        table = Table("id", "english", "arabic", "kind", "matched", "score", "reason")
+        for m in matches:
+            table.add_row(str(m.entity_id), m.english, m.arabic, m.kind, m.matched, f"{m.score:.1f}", m.reason)
+        out.print(table)
+    if not matches:
+        hint = " (the store is empty: run `glossary init --defaults` to load the bundled glossary)" if empty else ""
+        err.print(f"glossary: no match for {query!r}{hint}", markup=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+def init(
+    path: Annotated[Path | None, typer.Argument(help="Where to create the store (default: the per-user store).", dir_okay=False)] = None,
+    defaults: Annotated[bool, typer.Option("--defaults", help="Fill it with the bundled glossary.")] = False,
+) -> None:
+    """Create a store (and migrate an old one)."""
+    target = path or state.db
+    with Glossary.open(target, defaults=defaults or target is None) as g:
+        s = g.stats()
+    where = target or default_path()
+    out.print(f"{where}: {s['entities']} entities, {s['names']} names, {s['tm_units']} TM units", markup=False)
+
+
+@app.command()
+def add(
+    english: Annotated[str, typer.Argument(help="Canonical English spelling.")],
+    arabic: Annotated[str, typer.Argument(help="Canonical Arabic spelling.")],
+    kind: Annotated[str, typer.Option("--kind", "-k", help="person, place, organization or other.")] = "other",
+    variant: Annotated[list[str] | None, typer.Option("--variant", "-v", help="Another spelling (repeatable).")] = None,
+    alias: Annotated[list[str] | None, typer.Option("--alias", "-a", help="A short form (repeatable).")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note for translators.")] = None,
+) -> None:
+    """Add an entity with its spellings."""
+    with open_glossary() as g:
+        eid = g.add(english, arabic, kind=kind, variants=variant or [], aliases=alias or [], note=note)
+    out.print(f"added entity {eid}: {english} = {arabic}", markup=False)
+
+
+@app.command("add-variant")
+def add_variant(
+    entity_id: Annotated[int, typer.Argument(help="Entity id (see `glossary lookup`).")],
+    text: Annotated[str, typer.Argument(help="The spelling to add.")],
+    alias: Annotated[bool, typer.Option("--alias", help="Record it as a short form.")] = False,
+) -> None:
+    """Record another spelling of an entity."""
+    with open_glossary() as g:
+        nid = g.add_variant(entity_id, text, role="alias" if alias else "variant")
+    out.print(f"name {nid} on entity {entity_id}: {text}", markup=False)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV or JSON Lines file.")],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Override the format implied by the suffix.")] = None,
+    on_conflict: Annotated[str, typer.Option("--on-conflict", help="update (merge), skip or fail.")] = "update",
+    skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Skip and report bad rows instead of failing.")] = False,
+) -> None:
+    """Import a glossary file in one transaction."""
+    with open_glossary() as g, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        g.import_file(file, format=fmt, on_conflict=on_conflict, skip_bad_rows=skip_bad_rows)
+        report = g.last_import
+    for w in caught:
+        err.print(f"glossary: warning: {w.message}", markup=False)
+    assert report is not None
+    out.print(
+        f"{file}: {report.added} added, {report.updated} updated, {report.skipped} skipped"
+        + (f", {len(report.bad_rows)} bad rows skipped" if report.bad_rows else ""),
+        markup=False,
+    )
+
+
+@app.command()
+def export(
+    file: Annotated[Path, typer.Argument(help="Output file; the suffix picks the format (.csv .tsv .jsonl).")],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Override the format implied by the suffix.")] = None,
+) -> None:
+    """Export the glossary (atomically: a failed export leaves no partial file)."""
+    with open_glossary() as g:
+        n = g.export_file(file, format=fmt)
+    out.print(f"{file}: {n} records", markup=False)
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Counts of entities, names and translation-memory units."""
+    with open_glossary() as g:
+        s = g.stats()
+    if as_json:
+        print_json(s)
+        return
+    out.print(f"store     {s['path']}", markup=False)
+    out.print(f"entities  {s['entities']}  ({', '.join(f'{k} {v}' for k, v in s['by_kind'].items())})", markup=False)
+    out.print(f"names     {s['names']}  (ar {s['names_by_lang']['ar']}, en {s['names_by_lang']['en']}; {s['suggested']} suggested)", markup=False)
+    out.print(f"tm_units  {s['tm_units']}", markup=False)
+
+
+@app.command()
+def show(
+    entity_id: Annotated[int, typer.Argument(help="Entity id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """An entity with every spelling, its role and status."""
+    with open_glossary() as g:
+        e = g.entity(entity_id)
+    if as_json:
+        print_json(
+            {
+                "id": e.id, "english": e.english, "arabic": e.arabic, "kind": e.kind, "note": e.note,
+                "source": e.source, "created": e.created, "updated": e.updated,
+                "names": [{"id": n.id, "text": n.text, "lang": n.lang, "role": n.role,
+                           "status": n.status, "source": n.source} for n in e.names],
+            }
+        )
+        return
+    out.print(f"{e.id}  {e.english} = {e.arabic}  [{e.kind}]" + (f"  {e.note}" if e.note else ""), markup=False)
+    table = Table("name id", "spelling", "lang", "role", "status")
+    for n in e.names:
+        table.add_row(str(n.id), n.text, n.lang, n.role, n.status)
+    out.print(table)
+
+
+def main() -> None:
+    """Console-script entry point: library errors become one line and exit code 2."""
+    try:
+        app()
+    except GlossaryError as exc:
+        err.print(f"glossary: error: {exc}", markup=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("glossary: interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

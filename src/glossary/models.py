@@ -1,0 +1,81 @@
+"""The public value types: what lookups, scans and the store hand back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["person", "place", "organization", "other"]
+Role = Literal["canonical", "variant", "alias"]
+Status = Literal["approved", "suggested"]
+Reason = Literal["exact", "orthographic", "phonetic", "fuzzy", "alias", "english"]
+
+KINDS: tuple[str, ...] = ("person", "place", "organization", "other")
+ROLES: tuple[str, ...] = ("canonical", "variant", "alias")
+STATUSES: tuple[str, ...] = ("approved", "suggested")
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """One spelling of an entity, in one language."""
+
+    id: int
+    entity_id: int
+    text: str
+    lang: str
+    role: str
+    status: str
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, place or organization with its canonical spellings and all known names."""
+
+    id: int
+    english: str
+    arabic: str
+    kind: str
+    note: str | None = None
+    source: str | None = None
+    created: str | None = None
+    updated: str | None = None
+    names: tuple[Name, ...] = field(default=())
+
+    def spellings(self, lang: str | None = None, role: str | None = None) -> list[str]:
+        """Texts of this entity's names, optionally only one language or role."""
+        return [
+            n.text
+            for n in self.names
+            if (lang is None or n.lang == lang) and (role is None or n.role == role)
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One entity returned by :meth:`Glossary.lookup`, best first.
+
+    ``score`` is 0..100: 100 means identical after orthographic normalization;
+    ``reason`` says which rule matched so a translator can trust or reject it.
+    """
+
+    entity_id: int
+    english: str
+    arabic: str
+    kind: str
+    matched: str
+    score: float
+    reason: str
+    role: str = "canonical"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "entity_id": self.entity_id,
+            "english": self.english,
+            "arabic": self.arabic,
+            "kind": self.kind,
+            "matched": self.matched,
+            "score": round(self.score, 1),
+            "reason": self.reason,
+            "role": self.role,
+        }

@@ -1,0 +1,201 @@
+"""Storing: the SQLite file, its schema migrations, and where the default store lives.
+
+One store holds the glossary (entities and their names) and the translation
+memory.  The schema is created and upgraded with :class:`sqlite_utils.Migrations`;
+a store written by a newer version (a migration this version does not know) is
+refused rather than half-understood.
+
+Every write runs in ``BEGIN IMMEDIATE`` so two processes writing at once queue
+on SQLite's busy timeout instead of failing or corrupting the file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from .errors import StoreError
+
+#: Environment variable that moves the default store.
+ENV_DB = "GLOSSARY_DB"
+#: Seconds a writer waits for another process's transaction before giving up.
+BUSY_TIMEOUT = 30.0
+
+migrations = Migrations("glossary")
+
+
+@migrations()
+def m001_glossary(db: sqlite_utils.Database) -> None:
+    """Entities and every spelling of them."""
+    db.execute(
+        """
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            english TEXT NOT NULL,
+            arabic TEXT NOT NULL,
+            english_norm TEXT NOT NULL,
+            arabic_norm TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'other'
+                CHECK (kind IN ('person', 'place', 'organization', 'other')),
+            note TEXT,
+            source TEXT,
+            created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )"""
+    )
+    db.execute("CREATE INDEX entities_english_norm ON entities(english_norm)")
+    db.execute("CREATE INDEX entities_arabic_norm ON entities(arabic_norm)")
+    db.execute(
+        """
+        CREATE TABLE names (
+            id INTEGER PRIMARY KEY,
+            entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            lang TEXT NOT NULL CHECK (lang IN ('ar', 'en')),
+            role TEXT NOT NULL DEFAULT 'variant'
+                CHECK (role IN ('canonical', 'variant', 'alias')),
+            status TEXT NOT NULL DEFAULT 'approved'
+                CHECK (status IN ('approved', 'suggested')),
+            source TEXT,
+            norm TEXT NOT NULL,
+            created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            UNIQUE (entity_id, text)
+        )"""
+    )
+    db.execute("CREATE INDEX names_norm ON names(norm)")
+    db.execute("CREATE INDEX names_entity ON names(entity_id)")
+    db.execute("CREATE INDEX names_status ON names(status)")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+
+
+@migrations()
+def m002_translation_memory(db: sqlite_utils.Database) -> None:
+    """Sentence pairs for the translation memory."""
+    db.execute(
+        """
+        CREATE TABLE tm_units (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            source_lang TEXT NOT NULL,
+            target_lang TEXT NOT NULL,
+            source_norm TEXT NOT NULL,
+            target_norm TEXT NOT NULL,
+            note TEXT,
+            origin TEXT,
+            props TEXT,
+            created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )"""
+    )
+    db.execute("CREATE INDEX tm_units_langs ON tm_units(source_lang, target_lang)")
+    db.execute("CREATE INDEX tm_units_source_norm ON tm_units(source_norm)")
+
+
+def default_path() -> Path:
+    """The per-user store: ``$GLOSSARY_DB`` if set, else the platform's user data folder.
+
+    Linux: ``~/.local/share/glossary/glossary.db``; macOS:
+    ``~/Library/Application Support/glossary/glossary.db``; Windows: ``%LOCALAPPDATA%``.
+    """
+    env = os.environ.get(ENV_DB)
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_data_path("glossary", appauthor=False) / "glossary.db"
+
+
+def bundled_data_dir() -> Path:
+    """The bundled ``data/`` folder: inside the installed wheel, or the source checkout's."""
+    packaged = resources.files("glossary") / "_data"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    source = Path(__file__).resolve().parents[2] / "data"
+    if source.is_dir():
+        return source
+    raise StoreError("bundled data not found: the glossary package is incomplete")
+
+
+def bundled_files() -> list[Path]:
+    """The bundled glossary files, in load order (curated entities before generated places)."""
+    return sorted(bundled_data_dir().glob("*.csv"))
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate a store; refuse a store from a newer version."""
+    target = str(path)
+    if target != ":memory:":
+        p = Path(target)
+        if p.exists() and p.is_dir():
+            raise StoreError(f"{p}: is a directory, not a glossary store")
+        p.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(
+            target, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+        )
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if target != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{target}: not a glossary store ({exc})") from exc
+    db = sqlite_utils.Database(conn)
+    try:
+        check_version(db, target)
+        if migrations.pending(db):
+            with write_transaction(db):
+                # re-check inside the lock: another process may have migrated meanwhile
+                if migrations.pending(db):
+                    migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"{target}: not a glossary store ({exc})") from exc
+    except StoreError:
+        conn.close()
+        raise
+    return db
+
+
+def check_version(db: sqlite_utils.Database, where: str) -> None:
+    """Raise :class:`StoreError` if the store has migrations this version does not know."""
+    known = {m.name for m in migrations._migrations}
+    applied = {m.name for m in migrations.applied(db)}
+    unknown = sorted(applied - known)
+    if unknown:
+        raise StoreError(
+            f"{where}: this store was written by a newer version of glossary "
+            f"(unknown schema migration {', '.join(unknown)}); upgrade glossary to open it"
+        )
+    other_tables = set(db.table_names()) - {"_sqlite_migrations"}
+    if not applied and other_tables:
+        raise StoreError(f"{where}: not a glossary store (it has tables but no glossary schema)")
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One atomic write: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any exception.
+
+    Nested use becomes a savepoint, so library methods compose into one transaction.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
