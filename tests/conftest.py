@@ -1,0 +1,82 @@
+"""Shared fixtures: real stores in tmp_path and the installed ``glossary`` console script."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from glossary import Glossary
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def console_script() -> str:
+    """The ``glossary`` executable installed beside this interpreter (not a source checkout)."""
+    candidate = Path(sys.executable).parent / ("glossary.exe" if os.name == "nt" else "glossary")
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("glossary")
+    if found is None:
+        pytest.fail("the glossary console script is not installed: run pip install '.[test]'")
+    return found
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the installed console script from a directory outside the repo.
+
+    The default store is redirected into tmp_path with GLOSSARY_DB, so tests never
+    touch the user's real store.
+    """
+    exe = console_script()
+    workdir = tmp_path / "elsewhere"
+    workdir.mkdir(exist_ok=True)
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, "GLOSSARY_DB": str(tmp_path / "default.db"), "NO_COLOR": "1",
+                    "COLUMNS": "200"}
+        if env:
+            full_env.update(env)
+        return subprocess.run(
+            [exe, *args], input=input, capture_output=True, text=True, encoding="utf-8",
+            env=full_env, cwd=cwd or workdir, timeout=300,
+        )
+
+    return run
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> Glossary:
+    """A new, empty store file."""
+    g = Glossary.open(tmp_path / "empty.db")
+    yield g
+    g.close()
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store filled once from the bundled data; copy it, don't write to it."""
+    path = tmp_path_factory.mktemp("bundled") / "bundled.db"
+    g = Glossary.open(path, defaults=True)
+    g.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    g.close()
+    return path
+
+
+@pytest.fixture
+def filled(tmp_path: Path, bundled_db: Path) -> Glossary:
+    """A private copy of a store filled from the bundled data."""
+    target = tmp_path / "filled.db"
+    shutil.copyfile(bundled_db, target)
+    g = Glossary.open(target)
+    yield g
+    g.close()

@@ -1,0 +1,92 @@
+"""The installed ``glossary`` console script, run from outside the repository."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def test_lookup_on_the_default_store_from_another_directory(cli) -> None:
+    result = cli("lookup", "بيونج يانج")
+    assert result.returncode == 0, result.stderr
+    assert "Pyongyang" in result.stdout
+    assert "بيونغ يانغ" in result.stdout  # the house spelling
+
+
+def test_lookup_english_variant_as_json(cli) -> None:
+    result = cli("lookup", "Sergey Lavrov", "--json")
+    assert result.returncode == 0, result.stderr
+    matches = json.loads(result.stdout)
+    assert matches[0]["english"] == "Sergei Lavrov"
+    assert matches[0]["arabic"] == "سيرغي لافروف"
+    assert set(matches[0]) >= {"entity_id", "english", "arabic", "kind", "matched", "score"}
+    assert 0 <= matches[0]["score"] <= 100
+
+
+def test_lookup_nothing_found_exits_1(cli) -> None:
+    result = cli("lookup", "zzqxj", "--json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == []
+    assert "no match" in result.stderr
+
+
+def test_empty_explicit_store_hints_at_init(cli, tmp_path: Path) -> None:
+    result = cli("--db", str(tmp_path / "new.db"), "lookup", "بوتين")
+    assert result.returncode == 1
+    assert "glossary init --defaults" in result.stderr
+
+
+def test_init_add_show_stats_with_db_option(cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "mine.db")
+    assert cli("init", db).returncode == 0
+    added = cli("--db", db, "add", "Sergei Shoigu", "سيرغي شويغو", "--kind", "person",
+                "--variant", "سيرجي شويجو", "--alias", "شويغو")
+    assert added.returncode == 0, added.stderr
+    eid = int(added.stdout.split()[2].rstrip(":"))
+    shown = cli("--db", db, "show", str(eid), "--json")
+    data = json.loads(shown.stdout)
+    assert data["english"] == "Sergei Shoigu"
+    assert {n["text"]: n["role"] for n in data["names"]}["شويغو"] == "alias"
+    stats = json.loads(cli("--db", db, "stats", "--json").stdout)
+    assert stats["entities"] == 1 and stats["names"] == 4 and stats["tm_units"] == 0
+    found = json.loads(cli("--db", db, "lookup", "سيرجي شويجو", "--json").stdout)
+    assert found[0]["entity_id"] == eid
+
+
+def test_glossary_db_environment_variable_moves_the_store(cli, tmp_path: Path) -> None:
+    target = tmp_path / "env" / "store.db"
+    result = cli("stats", "--json", env={"GLOSSARY_DB": str(target)})
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["path"] == str(target)
+    assert target.exists()
+
+
+def test_import_and_export_round_trip(cli, tmp_path: Path) -> None:
+    src = tmp_path / "names.csv"
+    src.write_text("english,arabic,kind,variants\nKim Jong Un,كيم جونغ أون,person,كيم جونج أون\n",
+                   encoding="utf-8")
+    db = str(tmp_path / "x.db")
+    imported = cli("--db", db, "import", str(src))
+    assert imported.returncode == 0, imported.stderr
+    assert "1 added" in imported.stdout
+    out = tmp_path / "out.tsv"
+    assert cli("--db", db, "export", str(out)).returncode == 0
+    assert "كيم جونج أون" in out.read_text(encoding="utf-8")
+
+
+def test_bad_input_is_one_line_exit_2_no_traceback(cli, tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes("english,arabic\nMoscow,".encode() + "موسكو".encode("cp1256") + b"\n")
+    db = str(tmp_path / "y.db")
+    result = cli("--db", db, "import", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.strip() == result.stderr.strip().splitlines()[0]
+    assert f"{bad}:2: not UTF-8" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(cli("--db", db, "stats", "--json").stdout)["entities"] == 0
+    missing = cli("--db", db, "import", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    usage = cli("lookup")
+    assert usage.returncode == 2
+    unknown = cli("--db", db, "show", "12345")
+    assert unknown.returncode == 2 and "no entity with id 12345" in unknown.stderr

@@ -1,0 +1,149 @@
+"""The SQLite store: schema migrations, version guard, WAL, concurrent writers, atomic imports."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from glossary import Glossary, InputError, StoreError
+from glossary.store import connect, migrations
+
+
+def test_new_store_has_schema_wal_and_foreign_keys(tmp_path: Path) -> None:
+    g = Glossary.open(tmp_path / "g.db")
+    assert {"entities", "names", "tm_units", "meta"} <= set(g.db.table_names())
+    assert g.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert g.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert g.stats()["schema"] == [m.name for m in migrations._migrations]
+    assert g.stats()["entities"] == 0  # an explicit path starts empty
+
+
+def test_store_from_older_version_is_upgraded_and_keeps_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m002_translation_memory")
+    db.execute(
+        "INSERT INTO entities (english, arabic, english_norm, arabic_norm, kind) "
+        "VALUES ('Moscow', 'موسكو', 'moscow', 'موسكو', 'place')"
+    )
+    db.execute(
+        "INSERT INTO names (entity_id, text, lang, role, norm) VALUES (1, 'موسكو', 'ar', 'canonical', 'موسكو')"
+    )
+    db.conn.commit()
+    db.close()
+    assert "tm_units" not in sqlite_utils.Database(path).table_names()
+
+    g = Glossary.open(path)
+    assert "tm_units" in g.db.table_names()
+    assert g.stats()["tm_units"] == 0
+    assert g.lookup("موسكو")[0].english == "Moscow"
+
+
+def test_store_from_newer_version_is_refused_with_clear_message(tmp_path: Path, cli) -> None:
+    path = tmp_path / "new.db"
+    Glossary.open(path).close()
+    db = sqlite_utils.Database(path)
+    db["_sqlite_migrations"].insert(
+        {"migration_set": "glossary", "name": "m999_from_the_future", "applied_at": "2030-01-01"}
+    )
+    db.close()
+    with pytest.raises(StoreError, match="newer version of glossary"):
+        Glossary.open(path)
+    result = cli("--db", str(path), "stats")
+    assert result.returncode == 2
+    assert "newer version of glossary" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
+    text = tmp_path / "notes.db"
+    text.write_text("this is not sqlite\n" * 100)
+    with pytest.raises(StoreError, match="not a glossary store"):
+        connect(text)
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other)["stuff"].insert({"a": 1})
+    with pytest.raises(StoreError, match="not a glossary store"):
+        Glossary.open(other)
+
+
+def test_failing_import_rolls_back_everything(tmp_path: Path, empty: Glossary) -> None:
+    empty.add("Moscow", "موسكو", kind="place")
+    before = empty.stats()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "english,arabic,kind\n"
+        "Sergei Lavrov,سيرغي لافروف,person\n"
+        "Dmitry Peskov,دميتري بيسكوف,person\n"
+        "Kremlin,Kremlin,organization\n",  # Latin in the arabic column
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        empty.import_file(bad)
+    assert str(info.value).startswith(f"{bad}:4: ")
+    assert empty.stats() == before
+    assert empty.find_entity(english="Sergei Lavrov") is None
+    assert empty.lookup("سيرغي لافروف") == []
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from glossary import Glossary
+    g = Glossary.open(sys.argv[1])
+    for i in range(int(sys.argv[3])):
+        g.add(f"{sys.argv[2]} {i}", "اسم " + str(i), kind="person", variants=["متغير " + str(i)])
+    g.close()
+    """
+)
+
+
+def test_two_processes_writing_at_once_both_succeed(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    Glossary.open(path).close()
+    n = 150
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, str(n)],
+                         stderr=subprocess.PIPE, text=True)
+        for name in ("alpha", "beta")
+    ]
+    for p in procs:
+        _, stderr = p.communicate(timeout=120)
+        assert p.returncode == 0, stderr
+    g = Glossary.open(path)
+    assert g.stats()["entities"] == 2 * n
+    assert g.stats()["names"] == 2 * n * 3
+    assert g.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_lookup_sees_writes_from_another_process(tmp_path: Path) -> None:
+    path = tmp_path / "g.db"
+    g = Glossary.open(path)
+    g.add("Moscow", "موسكو", kind="place")
+    assert g.lookup("سيرغي لافروف") == []  # builds the in-memory index
+    other = Glossary.open(path)
+    other.add("Sergei Lavrov", "سيرغي لافروف", kind="person")
+    other.close()
+    assert g.lookup("سيرغي لافروف")[0].english == "Sergei Lavrov"
+
+
+def test_deleting_an_entity_cascades_to_its_names(empty: Glossary) -> None:
+    eid = empty.add("Pyongyang", "بيونغ يانغ", kind="place", variants=["بيونج يانج"])
+    empty.delete(eid)
+    assert empty.stats()["names"] == 0
+    assert empty.lookup("بيونج يانج") == []
+
+
+def test_sqlite_constraints_guard_roles_and_kinds(empty: Glossary) -> None:
+    eid = empty.add("Moscow", "موسكو", kind="place")
+    with pytest.raises(sqlite3.IntegrityError):
+        empty.db.execute(
+            "INSERT INTO names (entity_id, text, lang, role, norm) VALUES (?, 'x', 'en', 'nickname', 'x')",
+            [eid],
+        )
