@@ -40,15 +40,21 @@ def cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     workdir = tmp_path / "elsewhere"
     workdir.mkdir(exist_ok=True)
 
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
-            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-        full_env = {**os.environ, "GLOSSARY_DB": str(tmp_path / "default.db"), "NO_COLOR": "1",
-                    "COLUMNS": "200"}
+    def run(
+        *args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, "GLOSSARY_DB": str(tmp_path / "default.db"), "NO_COLOR": "1", "COLUMNS": "200"}
         if env:
             full_env.update(env)
         return subprocess.run(
-            [exe, *args], input=input, capture_output=True, text=True, encoding="utf-8",
-            env=full_env, cwd=cwd or workdir, timeout=300,
+            [exe, *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=full_env,
+            cwd=cwd or workdir,
+            timeout=300,
         )
 
     return run

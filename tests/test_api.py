@@ -20,7 +20,12 @@ def test_add_lookup_and_entity(empty: Glossary) -> None:
     assert set(e.spellings("ar")) == {"بيونغ يانغ", "بيونج يانج", "بيونغيانغ"}
     m = empty.lookup("بيونج يانج", limit=5)[0]
     assert (m.entity_id, m.english, m.arabic, m.kind, m.matched) == (
-        eid, "Pyongyang", "بيونغ يانغ", "place", "بيونج يانج")
+        eid,
+        "Pyongyang",
+        "بيونغ يانغ",
+        "place",
+        "بيونج يانج",
+    )
     assert m.score == 100
     assert empty.stats()["entities"] == 1
     assert empty.stats()["names"] == 4
@@ -96,8 +101,7 @@ def test_import_tsv(tmp_path: Path, empty: Glossary) -> None:
     [
         (b"", ":1: empty file"),
         (b"english,note\nPutin,x\n", ":1: missing required column arabic"),
-        ("english,arabic\nPutin,بوتين\nMoscow,".encode() + "موسكو".encode("cp1256") + b"\n",
-         ":3: not UTF-8"),
+        ("english,arabic\nPutin,بوتين\nMoscow,".encode() + "موسكو".encode("cp1256") + b"\n", ":3: not UTF-8"),
         (b"english;arabic\nPutin;x\n", "missing required columns english, arabic"),
         ("english,arabic\nPutin,بوتين,extra\n".encode(), ":2: expected 2 fields, found 3"),
     ],

@@ -39,8 +39,19 @@ def test_empty_explicit_store_hints_at_init(cli, tmp_path: Path) -> None:
 def test_init_add_show_stats_with_db_option(cli, tmp_path: Path) -> None:
     db = str(tmp_path / "mine.db")
     assert cli("init", db).returncode == 0
-    added = cli("--db", db, "add", "Sergei Shoigu", "سيرغي شويغو", "--kind", "person",
-                "--variant", "سيرجي شويجو", "--alias", "شويغو")
+    added = cli(
+        "--db",
+        db,
+        "add",
+        "Sergei Shoigu",
+        "سيرغي شويغو",
+        "--kind",
+        "person",
+        "--variant",
+        "سيرجي شويجو",
+        "--alias",
+        "شويغو",
+    )
     assert added.returncode == 0, added.stderr
     eid = int(added.stdout.split()[2].rstrip(":"))
     shown = cli("--db", db, "show", str(eid), "--json")
@@ -63,8 +74,7 @@ def test_glossary_db_environment_variable_moves_the_store(cli, tmp_path: Path) -
 
 def test_import_and_export_round_trip(cli, tmp_path: Path) -> None:
     src = tmp_path / "names.csv"
-    src.write_text("english,arabic,kind,variants\nKim Jong Un,كيم جونغ أون,person,كيم جونج أون\n",
-                   encoding="utf-8")
+    src.write_text("english,arabic,kind,variants\nKim Jong Un,كيم جونغ أون,person,كيم جونج أون\n", encoding="utf-8")
     db = str(tmp_path / "x.db")
     imported = cli("--db", db, "import", str(src))
     assert imported.returncode == 0, imported.stderr
@@ -76,7 +86,7 @@ def test_import_and_export_round_trip(cli, tmp_path: Path) -> None:
 
 def test_bad_input_is_one_line_exit_2_no_traceback(cli, tmp_path: Path) -> None:
     bad = tmp_path / "latin1.csv"
-    bad.write_bytes("english,arabic\nMoscow,".encode() + "موسكو".encode("cp1256") + b"\n")
+    bad.write_bytes(b"english,arabic\nMoscow," + "موسكو".encode("cp1256") + b"\n")
     db = str(tmp_path / "y.db")
     result = cli("--db", db, "import", str(bad))
     assert result.returncode == 2

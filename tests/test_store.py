@@ -32,9 +32,7 @@ def test_store_from_older_version_is_upgraded_and_keeps_data(tmp_path: Path) -> 
         "INSERT INTO entities (english, arabic, english_norm, arabic_norm, kind) "
         "VALUES ('Moscow', 'موسكو', 'moscow', 'موسكو', 'place')"
     )
-    db.execute(
-        "INSERT INTO names (entity_id, text, lang, role, norm) VALUES (1, 'موسكو', 'ar', 'canonical', 'موسكو')"
-    )
+    db.execute("INSERT INTO names (entity_id, text, lang, role, norm) VALUES (1, 'موسكو', 'ar', 'canonical', 'موسكو')")
     db.conn.commit()
     db.close()
     assert "tm_units" not in sqlite_utils.Database(path).table_names()
@@ -109,8 +107,7 @@ def test_two_processes_writing_at_once_both_succeed(tmp_path: Path) -> None:
     Glossary.open(path).close()
     n = 150
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, str(n)],
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, str(n)], stderr=subprocess.PIPE, text=True)
         for name in ("alpha", "beta")
     ]
     for p in procs:

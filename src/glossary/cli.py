@@ -86,7 +86,9 @@ def lookup(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most entities to show.")] = 5,
     min_score: Annotated[
         float | None,
-        typer.Option("--min-score", min=0, max=100, help=f"Hide matches below this score (default {DEFAULT_MIN_SCORE:g})."),
+        typer.Option(
+            "--min-score", min=0, max=100, help=f"Hide matches below this score (default {DEFAULT_MIN_SCORE:g})."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
@@ -109,7 +111,9 @@ def lookup(
 
 @app.command()
 def init(
-    path: Annotated[Path | None, typer.Argument(help="Where to create the store (default: the per-user store).", dir_okay=False)] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="Where to create the store (default: the per-user store).", dir_okay=False)
+    ] = None,
     defaults: Annotated[bool, typer.Option("--defaults", help="Fill it with the bundled glossary.")] = False,
 ) -> None:
     """Create a store (and migrate an old one)."""
@@ -150,9 +154,13 @@ def add_variant(
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="CSV, TSV or JSON Lines file.")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Override the format implied by the suffix.")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="Override the format implied by the suffix.")
+    ] = None,
     on_conflict: Annotated[str, typer.Option("--on-conflict", help="update (merge), skip or fail.")] = "update",
-    skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Skip and report bad rows instead of failing.")] = False,
+    skip_bad_rows: Annotated[
+        bool, typer.Option("--skip-bad-rows", help="Skip and report bad rows instead of failing.")
+    ] = False,
 ) -> None:
     """Import a glossary file in one transaction."""
     with open_glossary() as g, warnings.catch_warnings(record=True) as caught:
@@ -172,7 +180,9 @@ def import_(
 @app.command()
 def export(
     file: Annotated[Path, typer.Argument(help="Output file; the suffix picks the format (.csv .tsv .jsonl).")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Override the format implied by the suffix.")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="Override the format implied by the suffix.")
+    ] = None,
 ) -> None:
     """Export the glossary (atomically: a failed export leaves no partial file)."""
     with open_glossary() as g:
@@ -190,7 +200,11 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
         return
     out.print(f"store     {s['path']}", markup=False)
     out.print(f"entities  {s['entities']}  ({', '.join(f'{k} {v}' for k, v in s['by_kind'].items())})", markup=False)
-    out.print(f"names     {s['names']}  (ar {s['names_by_lang']['ar']}, en {s['names_by_lang']['en']}; {s['suggested']} suggested)", markup=False)
+    langs = s["names_by_lang"]
+    out.print(
+        f"names     {s['names']}  (ar {langs['ar']}, en {langs['en']}; {s['suggested']} suggested)",
+        markup=False,
+    )
     out.print(f"tm_units  {s['tm_units']}", markup=False)
 
 
@@ -205,10 +219,18 @@ def show(
     if as_json:
         print_json(
             {
-                "id": e.id, "english": e.english, "arabic": e.arabic, "kind": e.kind, "note": e.note,
-                "source": e.source, "created": e.created, "updated": e.updated,
-                "names": [{"id": n.id, "text": n.text, "lang": n.lang, "role": n.role,
-                           "status": n.status, "source": n.source} for n in e.names],
+                "id": e.id,
+                "english": e.english,
+                "arabic": e.arabic,
+                "kind": e.kind,
+                "note": e.note,
+                "source": e.source,
+                "created": e.created,
+                "updated": e.updated,
+                "names": [
+                    {"id": n.id, "text": n.text, "lang": n.lang, "role": n.role, "status": n.status, "source": n.source}
+                    for n in e.names
+                ],
             }
         )
         return

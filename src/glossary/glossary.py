@@ -308,7 +308,8 @@ class Glossary:
                 [entity_id],
             )
         )
-        return Entity(*row, names=names)
+        eid, english, arabic, kind, note, source, created, updated = row
+        return Entity(eid, english, arabic, kind, note, source, created, updated, names=names)
 
     def entities(self) -> Iterator[Entity]:
         """Every entity, in id order, with its names."""
@@ -408,7 +409,8 @@ class Glossary:
             )
         }
         return [
-            Match(h.entity_id, *info[h.entity_id], h.matched, h.score, h.reason, h.role)
+            Match(h.entity_id, info[h.entity_id][0], info[h.entity_id][1], info[h.entity_id][2],
+                  h.matched, h.score, h.reason, h.role)
             for h in hits
             if h.entity_id in info
         ]

@@ -44,11 +44,7 @@ class Entity:
 
     def spellings(self, lang: str | None = None, role: str | None = None) -> list[str]:
         """Texts of this entity's names, optionally only one language or role."""
-        return [
-            n.text
-            for n in self.names
-            if (lang is None or n.lang == lang) and (role is None or n.role == role)
-        ]
+        return [n.text for n in self.names if (lang is None or n.lang == lang) and (role is None or n.role == role)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,9 +137,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
             raise StoreError(f"{p}: is a directory, not a glossary store")
         p.parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = sqlite3.connect(
-            target, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
-        )
+        conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         if target != ":memory:":
