@@ -217,22 +217,7 @@ def show(
     with open_glossary() as g:
         e = g.entity(entity_id)
     if as_json:
-        print_json(
-            {
-                "id": e.id,
-                "english": e.english,
-                "arabic": e.arabic,
-                "kind": e.kind,
-                "note": e.note,
-                "source": e.source,
-                "created": e.created,
-                "updated": e.updated,
-                "names": [
-                    {"id": n.id, "text": n.text, "lang": n.lang, "role": n.role, "status": n.status, "source": n.source}
-                    for n in e.names
-                ],
-            }
-        )
+        print_json(e.as_dict())
         return
     out.print(f"{e.id}  {e.english} = {e.arabic}  [{e.kind}]" + (f"  {e.note}" if e.note else ""), markup=False)
     table = Table("name id", "spelling", "lang", "role", "status")

@@ -27,6 +27,11 @@ class Name:
     status: str
     source: str | None = None
 
+    def as_dict(self) -> dict[str, object]:
+        """Plain JSON-ready fields."""
+        return {"id": self.id, "text": self.text, "lang": self.lang, "role": self.role,
+                "status": self.status, "source": self.source}
+
 
 @dataclass(frozen=True, slots=True)
 class Entity:
@@ -41,6 +46,14 @@ class Entity:
     created: str | None = None
     updated: str | None = None
     names: tuple[Name, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain JSON-ready fields, names included."""
+        return {
+            "id": self.id, "english": self.english, "arabic": self.arabic, "kind": self.kind,
+            "note": self.note, "source": self.source, "created": self.created,
+            "updated": self.updated, "names": [n.as_dict() for n in self.names],
+        }
 
     def spellings(self, lang: str | None = None, role: str | None = None) -> list[str]:
         """Texts of this entity's names, optionally only one language or role."""
