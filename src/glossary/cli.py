@@ -16,7 +16,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, formats
+from .cli_tm import tm_app
 from .errors import GlossaryError
 from .glossary import Glossary
 from .matching import DEFAULT_MIN_SCORE
@@ -151,42 +152,70 @@ def add_variant(
     out.print(f"name {nid} on entity {entity_id}: {text}", markup=False)
 
 
+_FORMAT_HELP = "; ".join(f"{name}: {desc}" for name, (desc, _i, _e) in formats.FORMATS.items())
+
+
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="CSV, TSV or JSON Lines file.")],
-    fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="Override the format implied by the suffix.")
-    ] = None,
-    on_conflict: Annotated[str, typer.Option("--on-conflict", help="update (merge), skip or fail.")] = "update",
+    file: Annotated[
+        Path,
+        typer.Argument(help="File to import; the suffix picks the format (.csv .tsv .txt .utf8 .tbx .jsonl)."),
+    ],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help=f"Override the suffix. {_FORMAT_HELP}.")] = None,
+    on_conflict: Annotated[
+        str,
+        typer.Option(
+            "--on-conflict",
+            help="When an entity with the same canonical English (after normalization) exists: "
+            "update (default: merge the new spellings in; re-imports change nothing), skip, or fail. "
+            "The same Arabic with a different English is not a conflict.",
+        ),
+    ] = "update",
     skip_bad_rows: Annotated[
-        bool, typer.Option("--skip-bad-rows", help="Skip and report bad rows instead of failing.")
+        bool, typer.Option("--skip-bad-rows", help="Skip and report bad rows instead of importing nothing.")
     ] = False,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Map glossary fields to CSV/TSV header names, e.g. english=EN,arabic=AR "
+            f"(fields: {', '.join(formats.TABLE_FIELDS)}).",
+        ),
+    ] = None,
 ) -> None:
-    """Import a glossary file in one transaction."""
+    """Import a glossary file in one transaction: nothing is imported from a file that fails."""
+    mapping = formats.parse_columns(columns)
     with open_glossary() as g, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        g.import_file(file, format=fmt, on_conflict=on_conflict, skip_bad_rows=skip_bad_rows)
+        try:
+            g.import_file(file, format=fmt, on_conflict=on_conflict, skip_bad_rows=skip_bad_rows,
+                          columns=mapping or None)
+        finally:
+            for w in caught:
+                err.print(f"glossary: warning: {w.message}", markup=False)
         report = g.last_import
-    for w in caught:
-        err.print(f"glossary: warning: {w.message}", markup=False)
     assert report is not None
-    out.print(
-        f"{file}: {report.added} added, {report.updated} updated, {report.skipped} skipped"
-        + (f", {len(report.bad_rows)} bad rows skipped" if report.bad_rows else ""),
-        markup=False,
-    )
+    out.print(f"{file}: {report.summary()}", markup=False)
 
 
 @app.command()
 def export(
-    file: Annotated[Path, typer.Argument(help="Output file; the suffix picks the format (.csv .tsv .jsonl).")],
-    fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="Override the format implied by the suffix.")
-    ] = None,
+    file: Annotated[
+        Path, typer.Argument(help="Output file; the suffix picks the format (.csv .tsv .utf8 .tbx .jsonl).")
+    ],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help=f"Override the suffix. {_FORMAT_HELP}.")] = None,
+    direction: Annotated[
+        str,
+        typer.Option(
+            "--direction",
+            help="OmegaT only: ar-en (default; one line per Arabic spelling -> canonical English) "
+            "or en-ar (canonical English -> canonical Arabic).",
+        ),
+    ] = "ar-en",
 ) -> None:
     """Export the glossary (atomically: a failed export leaves no partial file)."""
     with open_glossary() as g:
-        n = g.export_file(file, format=fmt)
+        n = g.export_file(file, format=fmt, direction=direction)
     out.print(f"{file}: {n} records", markup=False)
 
 
@@ -224,6 +253,9 @@ def show(
     for n in e.names:
         table.add_row(str(n.id), n.text, n.lang, n.role, n.status)
     out.print(table)
+
+
+app.add_typer(tm_app, name="tm", help="Translation memory: add, import/export TMX, search, concordance.")
 
 
 def main() -> None:

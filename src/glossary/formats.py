@@ -1,20 +1,36 @@
-"""Formats: reading and writing glossary files (CSV, TSV, JSON Lines).
+"""Formats: reading and writing glossary files (CSV, TSV, OmegaT, JSON Lines).
 
-Reading is strict and explains itself: a file that is not UTF-8, has no header,
-lacks a required column or has a malformed row raises :class:`InputError` naming
-the file and line.  Writing is atomic: a temp file beside the target, then a
-rename, so an interrupted export never leaves a truncated file.
+Reading is strict and explains itself: a file that is not UTF-8 (or UTF-16
+with a BOM), has no header, lacks a required column or has a malformed row
+raises :class:`InputError` naming the file and line.  Writing is atomic: a temp
+file beside the target, then a rename, so an interrupted export never leaves a
+truncated file.
+
+Table layouts understood on import (:func:`read_glossary_table`):
+
+* the glossary's own header ``english, arabic[, kind, variants, aliases, note, source]``;
+* columns named by language (``en``/``ar``, ``en-US``/``ar-SA``, ``English``/``Arabic``);
+* CAT-tool bilingual layouts: ``sourceString, targetString`` (or ``source term``,
+  ``source text`` ...) with per-row ``sourceLang``/``targetLang`` columns, as in
+  TICO-19 -- the direction (en->ar or ar->en) is read from each row's language
+  codes, or from which column holds Arabic when there are no language columns;
+* anything else through an explicit mapping, ``--columns english=EN,arabic=AR``.
+
+TBX lives in :mod:`glossary.tbx`.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,6 +44,30 @@ SUFFIX_FORMATS: dict[str, str] = {
     ".txt": "tsv",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".tbx": "tbx",
+    ".utf8": "omegat",
+}
+#: Every format name, what it is, and whether it can be imported / exported.
+FORMATS: dict[str, tuple[str, bool, bool]] = {
+    "csv": ("CSV with a header row", True, True),
+    "tsv": ("tab-separated with a header row", True, True),
+    "excel-csv": ("CSV for Excel: UTF-8 with BOM, CRLF", True, True),
+    "omegat": ("OmegaT glossary: source TAB target TAB comment, no header", True, True),
+    "tbx": ("TBX v3 (ISO 30042:2019), TBX-Basic; import reads v2 too", True, True),
+    "tbx2": ("TBX v2 / martif (TBX-Basic 2008), as translate-toolkit writes", True, True),
+    "jsonl": ("JSON Lines: lossless dump of the whole store", True, True),
+}
+#: Other names accepted for ``--format``.
+FORMAT_ALIASES: dict[str, str] = {
+    "tab": "tsv",
+    "excel": "excel-csv",
+    "xlsx-csv": "excel-csv",
+    "tbx3": "tbx",
+    "tbx-basic": "tbx",
+    "martif": "tbx2",
+    "tbx-v2": "tbx2",
+    "ndjson": "jsonl",
+    "json": "jsonl",
 }
 
 #: Columns of the glossary's own CSV/TSV layout, in export order.
@@ -44,13 +84,21 @@ def format_for(path: str | Path, explicit: str | None = None) -> str:
     'tsv'
     """
     if explicit:
-        return explicit.lower()
+        name = explicit.strip().lower()
+        name = FORMAT_ALIASES.get(name, name)
+        if name not in FORMATS:
+            raise InputError(f"unknown format {explicit!r}; use one of {', '.join(FORMATS)}", path)
+        return name
     suffix = Path(path).suffix.lower()
     try:
         return SUFFIX_FORMATS[suffix]
     except KeyError:
         known = ", ".join(sorted(SUFFIX_FORMATS))
-        raise InputError(f"unknown format {suffix or '(no suffix)'!r}; use one of {known}", path) from None
+        raise InputError(
+            f"unknown format {suffix or '(no suffix)'!r}; use a suffix {known} "
+            f"or --format {'|'.join(FORMATS)}",
+            path,
+        ) from None
 
 
 def read_text(path: str | Path) -> str:
@@ -68,7 +116,16 @@ def read_text(path: str | Path) -> str:
 
 
 def decode_utf8(data: bytes, path: str | Path) -> str:
-    """Decode UTF-8 strictly; report the line and byte offset of the first bad byte."""
+    """Decode UTF-8 strictly; report the line and byte offset of the first bad byte.
+
+    A UTF-16 file with a byte-order mark (what Excel's "Unicode Text" writes) is
+    decoded too; a UTF-8 BOM is dropped.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"bad UTF-16 (at byte offset {exc.start})", path) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -90,25 +147,33 @@ def read_table(
     skipped.  Raises :class:`InputError` for an empty file, missing columns, a
     wrong delimiter, or a row with the wrong number of cells.
     """
+    header, rows = _open_table(path, fmt)
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(
+            f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
+            f"found {_names(header)}{_delimiter_hint(header, fmt)}",
+            path,
+            1,
+        )
+    return header, rows
+
+
+def _open_table(path: str | Path, fmt: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     text = read_text(path)
     if not text.strip():
         raise InputError("empty file: expected a header row with columns english, arabic", path, 1)
     delimiter = "\t" if fmt == "tsv" else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header_raw = next(reader)
+    try:
+        header_raw = next(reader)
+        while not any(c.strip() for c in header_raw):  # blank lines before the header
+            header_raw = next(reader)
+    except csv.Error as exc:
+        raise InputError(f"malformed {fmt.upper()} header ({exc})", path, reader.line_num) from None
+    except StopIteration:
+        raise InputError("empty file: expected a header row", path, 1) from None
     header = [h.strip().lower() for h in header_raw]
-    missing = [c for c in required if c not in header]
-    if missing:
-        other = "," if delimiter == "\t" else "\t"
-        hint = ""
-        if len(header) == 1 and other in header_raw[0]:
-            hint = f" (the file looks {'comma' if other == ',' else 'tab'}-separated; is the suffix right?)"
-        raise InputError(
-            f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
-            f"found {', '.join(header) or 'none'}{hint}",
-            path,
-            1,
-        )
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         try:
@@ -118,13 +183,306 @@ def read_table(
                     continue
                 if len(cells) != len(header):
                     raise InputError(
-                        f"expected {len(header)} fields, found {len(cells)}", path, line
+                        f"expected {len(header)} fields, found {len(cells)}"
+                        + _delimiter_hint(cells, fmt),
+                        path,
+                        line,
                     )
                 yield line, dict(zip(header, cells, strict=True))
         except csv.Error as exc:
             raise InputError(f"malformed {fmt.upper()} ({exc})", path, reader.line_num) from None
 
     return header, rows()
+
+
+def _names(header: list[str]) -> str:
+    """Header names for a message; one with a tab or other control character is quoted."""
+    return ", ".join(h if h.isprintable() else repr(h) for h in header) or "none"
+
+
+def _delimiter_hint(cells: list[str], fmt: str) -> str:
+    """A hint when a line of one cell holds another delimiter (a TSV read as CSV, Excel's ``;``)."""
+    if len(cells) != 1:
+        return ""
+    names = {"\t": "tab", ",": "comma", ";": "semicolon"}
+    for delim, name in names.items():
+        if delim != ("\t" if fmt == "tsv" else ",") and delim in cells[0]:
+            if delim == ";":
+                return " (the file looks semicolon-separated: save it as comma-separated CSV)"
+            return f" (the file looks {name}-separated; is the suffix right? or use --format)"
+    return ""
+
+
+# --------------------------------------------------------------------------- column mapping
+#: Fields a table column can be mapped to (``--columns field=Header``).
+TABLE_FIELDS: tuple[str, ...] = (
+    *GLOSSARY_COLUMNS,
+    "source_text",
+    "target_text",
+    "source_lang",
+    "target_lang",
+)
+
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "english": ("english", "en", "eng", "englishterm", "termen", "الإنجليزية", "الانجليزية",
+                "انجليزي", "إنجليزي"),
+    "arabic": ("arabic", "ar", "ara", "arabicterm", "termar", "العربية", "عربي"),
+    "kind": ("kind", "entitykind", "entitytype"),
+    "variants": ("variants", "variant"),
+    "aliases": ("aliases", "alias"),
+    "note": ("note", "notes", "comment", "comments", "description", "definition", "remark"),
+    "source": ("source", "provenance"),
+    "source_text": ("sourcestring", "sourceterm", "sourcetext", "sourcesegment"),
+    "target_text": ("targetstring", "targetterm", "targettext", "targetsegment"),
+    "source_lang": ("sourcelang", "sourcelanguage", "srclang", "sourcelocale"),
+    "target_lang": ("targetlang", "targetlanguage", "tgtlang", "trglang", "targetlocale"),
+}
+_LANG_HEADER = re.compile(r"(en|ar)[-_][a-z]{2,8}")
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[\s_\-.()]", "", name.strip().lower())
+
+
+def parse_columns(spec: str | None) -> dict[str, str]:
+    """Parse ``english=EN,arabic=AR`` into ``{"english": "EN", "arabic": "AR"}``.
+
+    >>> parse_columns("english=Term (EN), arabic = AR")
+    {'english': 'Term (EN)', 'arabic': 'AR'}
+    """
+    result: dict[str, str] = {}
+    if not spec or not spec.strip():
+        return result
+    for part in spec.split(","):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        key = key.strip().lower().replace("-", "_")
+        if not sep or not value.strip():
+            raise InputError(f"--columns: expected field=Header pairs, got {part.strip()!r}")
+        if key not in TABLE_FIELDS:
+            raise InputError(f"--columns: unknown field {key!r}; use one of {', '.join(TABLE_FIELDS)}")
+        result[key] = value.strip()
+    return result
+
+
+def lang_of_code(code: str) -> str | None:
+    """``"en"``/``"ar"`` for a language code or name (``ar-AR``, ``en_US``, ``Arabic``), else None."""
+    value = code.strip().lower().replace("_", "-")
+    primary = value.split("-")[0]
+    if primary in ("en", "eng", "english"):
+        return "en"
+    if primary in ("ar", "ara", "arb", "arabic"):
+        return "ar"
+    return None
+
+
+@dataclass
+class TableLayout:
+    """How a table's columns map to glossary fields, and how to turn a row into one.
+
+    ``mapping`` is field -> (lower-cased) header name.  ``convert`` raises
+    :class:`InputError` (without file and line: the caller adds them) for a row
+    it cannot place, such as a French-Arabic row in a multilingual file.
+    """
+
+    header: list[str]
+    mapping: dict[str, str]
+    ignored: list[str] = field(default_factory=list)
+    bilingual: bool = False
+    direction: str | None = None  # "en-ar" or "ar-en" once known, for source/target layouts
+
+    def convert(self, row: dict[str, str]) -> dict[str, str]:
+        out = {f: row.get(col, "") for f, col in self.mapping.items() if f in GLOSSARY_COLUMNS}
+        if not self.bilingual:
+            return out
+        src = row.get(self.mapping["source_text"], "")
+        tgt = row.get(self.mapping["target_text"], "")
+        if "source_lang" in self.mapping:
+            raw = (row.get(self.mapping["source_lang"], ""), row.get(self.mapping["target_lang"], ""))
+            pair = (lang_of_code(raw[0]), lang_of_code(raw[1]))
+            if pair == ("en", "ar"):
+                out["english"], out["arabic"] = src, tgt
+            elif pair == ("ar", "en"):
+                out["english"], out["arabic"] = tgt, src
+            else:
+                raise InputError(
+                    f"language pair {raw[0] or '(empty)'!r} -> {raw[1] or '(empty)'!r}: "
+                    "only English-Arabic rows can be imported"
+                )
+            return out
+        if self.direction is None:
+            self.direction = guess_direction(src, tgt)
+        if self.direction == "en-ar":
+            out["english"], out["arabic"] = src, tgt
+        else:
+            out["english"], out["arabic"] = tgt, src
+        return out
+
+
+def guess_direction(first: str, second: str) -> str:
+    """``"en-ar"`` if only the second text holds Arabic, ``"ar-en"`` if only the first does."""
+    from .normalize import has_arabic
+
+    a, b = has_arabic(first), has_arabic(second)
+    if b and not a:
+        return "en-ar"
+    if a and not b:
+        return "ar-en"
+    raise InputError(
+        f"cannot tell which column is Arabic from {first!r} / {second!r}; "
+        "name the columns with --columns english=...,arabic=..."
+    )
+
+
+def read_glossary_table(
+    path: str | Path, fmt: str, columns: dict[str, str] | None = None
+) -> tuple[TableLayout, Iterator[tuple[int, dict[str, str]]]]:
+    """The layout of a CSV/TSV glossary and its ``(line, raw row)`` pairs.
+
+    Rows are returned raw; :meth:`TableLayout.convert` maps one to glossary
+    fields (``english``, ``arabic``, ``kind`` ...).  ``columns`` maps glossary
+    fields to header names and wins over the automatic recognition.
+    """
+    header, rows = _open_table(path, fmt)
+    mapping: dict[str, str] = {}
+    for key, col in (columns or {}).items():
+        wanted = col.strip().lower()
+        if wanted not in header:
+            raise InputError(
+                f"--columns {key}={col}: no column {col!r} in the header; found {', '.join(header)}",
+                path,
+                1,
+            )
+        mapping[key] = wanted
+    used = set(mapping.values())
+    # exact field names first, then synonyms, then language-code headers (en-US, ar-SA)
+    for exact in (True, False):
+        for fld, names in _SYNONYMS.items():
+            if fld in mapping:
+                continue
+            for h in header:
+                if h in used or not h:
+                    continue
+                if (h == fld) if exact else (_compact(h) in names or _lang_header(h) == fld):
+                    mapping[fld] = h
+                    used.add(h)
+                    break
+    has_pair = "english" in mapping and "arabic" in mapping
+    bilingual = not has_pair and "source_text" in mapping and "target_text" in mapping
+    if not has_pair and not bilingual and "target" in header and "source" in header:
+        # a plain "source,target" table: the source column is the source text, not provenance
+        mapping.pop("source", None)
+        mapping["source_text"], mapping["target_text"] = "source", "target"
+        bilingual = True
+    if not has_pair and not bilingual:
+        missing = [c for c in REQUIRED_COLUMNS if c not in mapping]
+        raise InputError(
+            f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
+            f"found {_names(header)}{_delimiter_hint(header, fmt)}"
+            + ("" if _delimiter_hint(header, fmt) else
+               "; name them with --columns english=...,arabic=..."),
+            path,
+            1,
+        )
+    if bilingual:
+        langs = [k for k in ("source_lang", "target_lang") if k in mapping]
+        if len(langs) == 1:
+            raise InputError(
+                f"found a {langs[0].replace('_', ' ')} column but no "
+                f"{'target' if langs[0] == 'source_lang' else 'source'} language column",
+                path,
+                1,
+            )
+        for fld in ("english", "arabic"):
+            mapping.pop(fld, None)
+    else:
+        for fld in ("source_text", "target_text", "source_lang", "target_lang"):
+            mapping.pop(fld, None)
+    used = set(mapping.values())
+    layout = TableLayout(header, mapping, [h for h in header if h and h not in used], bilingual)
+    return layout, rows
+
+
+def _lang_header(name: str) -> str | None:
+    if _LANG_HEADER.fullmatch(name.strip().lower()):
+        return "english" if name.strip().lower().startswith("en") else "arabic"
+    return None
+
+
+# --------------------------------------------------------------------------- OmegaT
+OMEGAT_HEADER = "# Glossary in tab-separated format -*- coding: utf-8 -*-"
+
+
+def read_omegat(path: str | Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(line, row)`` pairs of an OmegaT glossary: source TAB target [TAB comment], no header.
+
+    Lines starting with ``#`` and blank lines are skipped.  Which column is
+    English is decided by the first entry (the column holding Arabic is the
+    Arabic one); rows are then mapped the same way, so a later row with Arabic
+    in the English column is reported, not silently swapped.
+    """
+    text = read_text(path)
+    if not text.strip():
+        raise InputError("empty file: expected lines of source TAB target [TAB comment]", path, 1)
+    direction: str | None = None
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) < 2:
+            hint = _delimiter_hint(cells, "tsv")
+            raise InputError(
+                f"expected source TAB target [TAB comment], found 1 field{hint}", path, line_no
+            )
+        if len(cells) > 3:
+            raise InputError(
+                f"expected source TAB target [TAB comment], found {len(cells)} fields", path, line_no
+            )
+        src, tgt = cells[0].strip(), cells[1].strip()
+        if direction is None:
+            try:
+                direction = guess_direction(src, tgt)
+            except InputError as exc:
+                raise InputError(exc.reason, path, line_no) from None
+        english, arabic = (src, tgt) if direction == "en-ar" else (tgt, src)
+        yield line_no, {"english": english, "arabic": arabic,
+                        "note": cells[2].strip() if len(cells) > 2 else ""}
+
+
+def write_omegat(path: str | Path, rows: Iterable[tuple[str, str, str]]) -> int:
+    """Write ``(source, target, comment)`` lines as an OmegaT glossary; returns the count."""
+    count = 0
+    with atomic_writer(path) as handle:
+        handle.write(OMEGAT_HEADER + "\n")
+        for src, tgt, comment in rows:
+            cells = [_one_line(src), _one_line(tgt)]
+            if comment:
+                cells.append(_one_line(comment))
+            handle.write("\t".join(cells) + "\n")
+            count += 1
+    return count
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace("\t", " ").split())
+
+
+def sniff_txt(path: str | Path) -> str:
+    """``"tsv"`` if a ``.txt`` file starts with a recognisable header row, else ``"omegat"``."""
+    try:
+        text = read_text(path)
+    except InputError:
+        return "tsv"  # let the table reader report it
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("#"):
+            return "omegat"
+        names = {_compact(c) for c in line.split("\t")}
+        known = {n for names_ in _SYNONYMS.values() for n in names_}
+        return "tsv" if names & known or any(_lang_header(c) for c in line.split("\t")) else "omegat"
+    return "tsv"
 
 
 def split_list(cell: str | None) -> list[str]:
@@ -158,22 +516,36 @@ def atomic_writer(path: str | Path, *, encoding: str = "utf-8", newline: str = "
 
 
 def write_table(path: str | Path, fmt: str, rows: Iterable[dict[str, Any]], columns: Iterable[str]) -> int:
-    """Write rows as CSV or TSV with a header; returns the number of rows."""
+    """Write rows as CSV or TSV with a header; returns the number of rows.
+
+    ``excel-csv`` is CSV for spreadsheet programs: UTF-8 with a BOM (so Excel
+    reads the Arabic right), CRLF line ends, and a cell that would start a
+    formula (``=``, ``+``, ``-``, ``@``) prefixed with ``'`` so opening an
+    export never runs one.
+    """
     cols = list(columns)
+    excel = fmt == "excel-csv"
     count = 0
-    with atomic_writer(path) as handle:
+    with atomic_writer(path, encoding="utf-8-sig" if excel else "utf-8") as handle:
         writer = csv.DictWriter(
             handle,
             fieldnames=cols,
             delimiter="\t" if fmt == "tsv" else ",",
-            lineterminator="\n",
+            lineterminator="\r\n" if excel else "\n",
             extrasaction="ignore",
         )
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in cols})
+            cells = {k: ("" if row.get(k) is None else str(row.get(k))) for k in cols}
+            if excel:
+                cells = {k: _defuse_formula(v) for k, v in cells.items()}
+            writer.writerow(cells)
             count += 1
     return count
+
+
+def _defuse_formula(cell: str) -> str:
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
