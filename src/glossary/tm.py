@@ -1,0 +1,1044 @@
+"""The translation memory: sentence pairs in the glossary's store, matched like a CAT tool.
+
+>>> from glossary import Glossary
+>>> g = Glossary.open(":memory:")
+>>> _ = g.add("Sergei Lavrov", "سيرغي لافروف", kind="person", aliases=["لافروف"])
+>>> _ = g.add("Sergei Shoigu", "سيرغي شويغو", kind="person", aliases=["شويغو"])
+>>> uid = g.tm.add("التقى الرئيس مع لافروف اليوم", "The president met Lavrov today")
+>>> hit = g.tm.search("التقى الرئيس مع شويغو اليوم")[0]
+>>> hit.repaired_target
+'The president met Shoigu today'
+
+Scoring (0..100)
+----------------
+Both segments are normalized (:func:`glossary.normalize.normalize`: diacritics,
+tatweel, hamza/alef/yeh/teh-marbuta folds, Arabic-Indic digits, punctuation to
+spaces, case) and split into word tokens.  Glossary entities found in a segment
+(any approved spelling, with a proclitic و/ب/ل/ف/ك allowed) become one
+placeholder token each, keyed by the entity, so every spelling of one entity is
+the same token; a run of digits is a number token.  The two token sequences are
+aligned (Levenshtein alignment over tokens) and the weighted edit distance is
+
+    D = Σ cost(op):   insert or delete a token               1
+                      replace a word by a word               min(1, 2·(1 − r)),
+                                                             r = character similarity
+                                                             (rapidfuzz ``fuzz.ratio``/100)
+                      replace an entity by another entity    0.3 (same kind) or 0.5
+                      replace a number by another number     0.2
+                      anything else                          1
+
+    score = 100 · (1 − D / max(|Q|, |S|))
+
+rounded to one decimal and never below 0.  100 means the two segments are the
+same after normalization (where an entity counts as itself, whatever its
+spelling); any difference caps the score at 99.9.  Ties rank the most recently
+updated unit first.
+
+Candidates come from the ``tm_fts`` FTS5 index (the query's rarest terms, bm25
+order) plus the exact ``source_norm`` index, never a scan of every unit.
+
+Entity repair
+-------------
+When the aligned query and unit differ by one entity for another (or one number
+for another), ``repaired_target`` is the unit's target with the stored entity's
+spelling replaced by the query entity's canonical spelling in the target
+language; ``repairs`` lists each ``(old, new)`` substitution.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .errors import InputError, NotFoundError
+from .normalize import ARABIC_TABLE, collapse_spaces, has_arabic, normalize, script_of
+from .tmx import TMXUnit, TMXWriter, iso_date, primary_lang, tmx_date
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
+
+ON_DUPLICATE = ("skip", "update", "keep")
+DEFAULT_LIMIT = 5
+DEFAULT_MIN_SCORE = 70.0
+#: How many FTS candidates are scored per query.
+CANDIDATES = 40
+#: At most this many of the query's rarest terms are looked up in the index …
+QUERY_TERMS = 8
+#: … and, past the first three, only while the postings read stay under this.
+POSTINGS_BUDGET = 8000
+#: Proclitics that may stick to a name: وبوتين, لموسكو, بموسكو.
+PROCLITICS = "وبلفك"
+
+_TOKEN = re.compile(r"\w+")
+_DIGITS = re.compile(r"\d+")
+_ENTITY = "\x01"
+_NUMBER = "\x02"
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+
+# Probe text for the normalization fingerprint: every Arabic-block character and
+# some Latin, so a change to normalize() is noticed and the index rebuilt.
+_PROBE = "".join(chr(c) for c in range(0x0600, 0x0700)) + " Ab-Cd É ß ٢٠٢٤ ۱۲ ﻻ ﺑﻮﺗﻴﻦ"
+
+
+def tokens(norm: str) -> list[str]:
+    """Word tokens of normalized text (what the index and the scorer see)."""
+    return _TOKEN.findall(norm)
+
+
+def norm_fingerprint() -> str:
+    """Changes whenever :func:`normalize` changes what it does."""
+    return hashlib.sha1(normalize(_PROBE, "ar").encode() + b"|" + normalize(_PROBE, "en").encode()).hexdigest()
+
+
+@dataclass
+class TMHit:
+    """One translation-memory match, best first (see the module doc for ``score``)."""
+
+    unit_id: int
+    source: str
+    target: str
+    score: float
+    source_lang: str
+    target_lang: str
+    repaired_target: str | None = None
+    repairs: list[tuple[str, str]] = field(default_factory=list)
+    note: str | None = None
+    origin: str | None = None
+    updated: str | None = None
+    reversed: bool = False  # matched on the unit's target side (an en→ar query of an ar→en unit)
+
+    @property
+    def repaired(self) -> bool:
+        return self.repaired_target is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit_id": self.unit_id,
+            "score": self.score,
+            "source": self.source,
+            "target": self.target,
+            "source_lang": self.source_lang,
+            "target_lang": self.target_lang,
+            "repaired_target": self.repaired_target,
+            "repairs": [list(r) for r in self.repairs],
+            "note": self.note,
+            "origin": self.origin,
+            "updated": self.updated,
+            "reversed": self.reversed,
+        }
+
+
+@dataclass
+class TMUnit:
+    """A stored unit."""
+
+    id: int
+    source: str
+    target: str
+    source_lang: str
+    target_lang: str
+    note: str | None
+    origin: str | None
+    props: dict[str, Any]
+    created: str
+    updated: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "target": self.target,
+            "source_lang": self.source_lang,
+            "target_lang": self.target_lang,
+            "note": self.note,
+            "origin": self.origin,
+            "props": self.props,
+            "created": self.created,
+            "updated": self.updated,
+        }
+
+
+@dataclass
+class TMImportReport:
+    """What :meth:`TranslationMemory.import_tmx` did."""
+
+    path: str
+    read: int = 0
+    added: int = 0
+    updated: int = 0
+    duplicates: int = 0  # units whose source was already stored (skipped, updated or kept)
+    skipped: int = 0  # units not stored: duplicates under "skip", identical pairs, missing a language
+    incomplete: int = 0  # units without both languages
+    duplicate_lines: list[int] = field(default_factory=list)  # first 100 duplicate <tu> lines
+    seconds: float = 0.0
+
+    @property
+    def imported(self) -> int:
+        return self.added + self.updated
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "read": self.read,
+            "added": self.added,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "skipped": self.skipped,
+            "incomplete": self.incomplete,
+            "duplicate_lines": self.duplicate_lines,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# ---------------------------------------------------------------------- entities
+
+
+@dataclass
+class _Tagged:
+    """A segment as the scorer sees it: one key per token, entities collapsed."""
+
+    keys: list[str]
+    entities: list[int | None]  # entity id per key (None for words and numbers)
+    words: list[str]  # the normalized text behind each key
+
+
+class EntityIndex:
+    """The glossary's approved spellings, by normalized token sequence, for tagging segments.
+
+    This is the TM's own small scanner over *normalized tokens* (fast enough to
+    tag every candidate of every query).
+    """
+
+    def __init__(self, rows: Iterable[tuple[int, str, str, str, str, str, str, str]]) -> None:
+        self.first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        self.kind: dict[int, str] = {}
+        self.canonical: dict[int, dict[str, str]] = {}
+        self.spellings: dict[tuple[int, str], set[str]] = {}
+        self.aliases: dict[tuple[int, str], list[str]] = {}
+        for eid, text, norm, lang, role, english, arabic, kind in rows:
+            toks = tuple(tokens(norm))
+            if not toks:
+                continue
+            self.first.setdefault(toks[0], []).append((toks, eid))
+            self.kind[eid] = kind
+            self.canonical[eid] = {"en": english, "ar": arabic}
+            self.spellings.setdefault((eid, lang), set()).add(text)
+            if role == "alias":
+                self.aliases.setdefault((eid, lang), []).append(text)
+        for options in self.first.values():
+            options.sort(key=lambda o: -len(o[0]))
+
+    def _match(self, toks: list[str], i: int, first: str) -> tuple[int, int] | None:
+        for cand, eid in self.first.get(first, ()):
+            n = len(cand)
+            if n == 1 or (toks[i + 1 : i + n] == list(cand[1:])):
+                return eid, n
+        return None
+
+    def tag(self, toks: list[str]) -> _Tagged:
+        keys: list[str] = []
+        ents: list[int | None] = []
+        words: list[str] = []
+        i, n = 0, len(toks)
+        first = self.first
+        while i < n:
+            tok = toks[i]
+            found = self._match(toks, i, tok) if tok in first else None
+            if found is None and len(tok) > 3 and tok[0] in PROCLITICS and tok[1:] in first:
+                found = self._match(toks, i, tok[1:])
+            if found is not None:
+                eid, length = found
+                keys.append(f"{_ENTITY}{eid}")
+                ents.append(eid)
+                words.append(" ".join(toks[i : i + length]))
+                i += length
+                continue
+            keys.append(f"{_NUMBER}{tok}" if tok.isdigit() else tok)
+            ents.append(None)
+            words.append(tok)
+            i += 1
+        return _Tagged(keys, ents, words)
+
+    def substitute(self, text: str, old_eid: int, new_eid: int, lang: str) -> tuple[str, str, str] | None:
+        """Replace a spelling of one entity in ``text`` by the other's: ``(text, old, new)``.
+
+        A short form (an alias such as "Lavrov") is replaced by the new
+        entity's short form when it has one ("Shoigu"), anything else by its
+        canonical spelling.  Failing every known spelling, the last word of the
+        old canonical spelling (a surname) is replaced by the new one's.
+        """
+        new_canonical = self.canonical.get(new_eid, {}).get(lang)
+        old_canonical = self.canonical.get(old_eid, {}).get(lang)
+        if not new_canonical:
+            return None
+        old_aliases = set(self.aliases.get((old_eid, lang), ()))
+        new_alias = _short_form(new_canonical, self.aliases.get((new_eid, lang), []))
+        options = sorted(self.spellings.get((old_eid, lang), ()), key=len, reverse=True)
+        for old in options:
+            found = _word_pattern(old, lang).search(text)
+            if found:
+                new = new_alias if (old in old_aliases and new_alias) else new_canonical
+                return text[: found.start()] + new + text[found.end() :], found.group(0), new
+        if old_canonical and " " in old_canonical:
+            last = old_canonical.split()[-1]
+            found = _word_pattern(last, lang).search(text)
+            if found:
+                new = new_alias or new_canonical
+                return text[: found.start()] + new + text[found.end() :], found.group(0), new
+        return None
+
+    def spelling_terms(self, eid: int, lang: str) -> set[str]:
+        """Normalized tokens of every spelling of an entity in one language (query expansion)."""
+        out: set[str] = set()
+        for text in self.spellings.get((eid, lang), ()):
+            out.update(tokens(normalize(text, "ar" if lang == "ar" else "en")))
+        return out
+
+
+# ---------------------------------------------------------------------- scoring
+
+
+def _replace_cost(q: str, s: str, qe: int | None, se: int | None, kinds: dict[int, str]) -> float:
+    if qe is not None and se is not None:
+        return 0.3 if kinds.get(qe) == kinds.get(se) else 0.5
+    if qe is not None or se is not None:
+        return 1.0
+    if q[0] == _NUMBER and s[0] == _NUMBER:
+        return 0.2
+    if q[0] == _NUMBER or s[0] == _NUMBER:
+        return 1.0
+    r = fuzz.ratio(q, s) / 100.0
+    return min(1.0, 2.0 * (1.0 - r))
+
+
+def score_tagged(q: _Tagged, s: _Tagged, kinds: dict[int, str]) -> tuple[float, list[tuple[int, int]]]:
+    """The score of a candidate and the aligned replacements ``(query index, unit index)``."""
+    if q.keys == s.keys:
+        return 100.0, []
+    length = max(len(q.keys), len(s.keys))
+    if length == 0:
+        return 0.0, []
+    ops = Levenshtein.editops(q.keys, s.keys)
+    cost = 0.0
+    replaced: list[tuple[int, int]] = []
+    for op in ops:
+        if op.tag == "replace":
+            i, j = op.src_pos, op.dest_pos
+            cost += _replace_cost(q.keys[i], s.keys[j], q.entities[i], s.entities[j], kinds)
+            replaced.append((i, j))
+        else:
+            cost += 1.0
+    score = 100.0 * (1.0 - cost / length)
+    return max(0.0, min(99.9, round(score, 1))), replaced
+
+
+# ---------------------------------------------------------------------- the TM
+
+
+class TranslationMemory:
+    """Sentence pairs in the glossary's store (table ``tm_units``), searchable both ways."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        self.g = glossary
+        self.db = glossary.db
+        self._entities: EntityIndex | None = None
+        self._entities_version: Any = None
+        self.last_import: TMImportReport | None = None
+        self._df: dict[str, int] | None = None
+        self._df_top = 0
+        self._check_normalization()
+
+    # ------------------------------------------------------------------ upkeep
+    def _check_normalization(self) -> None:
+        """Re-normalize every unit if :func:`normalize` changed since they were stored."""
+        current = norm_fingerprint()
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'tm_norm_fingerprint'").fetchone()
+        if row is not None and row[0] == current:
+            return
+        with self.g._write():
+            if row is not None:
+                self.renormalize()
+            self.db.execute(
+                "INSERT INTO meta(key, value) VALUES ('tm_norm_fingerprint', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [current],
+            )
+
+    def renormalize(self) -> int:
+        """Recompute ``source_norm``/``target_norm`` of every unit (the triggers re-index them)."""
+        changed = 0
+        with self.g._write():
+            rows = self.db.execute(
+                "SELECT id, source, target, source_lang, target_lang, source_norm, target_norm FROM tm_units"
+            ).fetchall()
+            for uid, src, tgt, sl, tl, sn, tn in rows:
+                new_s, new_t = _norm(src, sl), _norm(tgt, tl)
+                if (new_s, new_t) != (sn, tn):
+                    self.db.execute(
+                        "UPDATE tm_units SET source_norm = ?, target_norm = ? WHERE id = ?",
+                        [new_s, new_t, uid],
+                    )
+                    changed += 1
+        return changed
+
+    def entity_index(self) -> EntityIndex:
+        """The glossary's spellings for tagging, rebuilt when the glossary changed."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'glossary_version'").fetchone()
+        version = row[0] if row else None
+        if self._entities is None or version != self._entities_version:
+            rows = self.db.execute(
+                """SELECT n.entity_id, n.text, n.norm, n.lang, n.role, e.english, e.arabic, e.kind
+                   FROM names n JOIN entities e ON e.id = n.entity_id
+                   WHERE n.status = 'approved'"""
+            )
+            self._entities = EntityIndex(rows)
+            self._entities_version = version
+        return self._entities
+
+    # ------------------------------------------------------------------ writing
+    def add(
+        self,
+        source: str,
+        target: str,
+        *,
+        source_lang: str = "ar",
+        target_lang: str = "en",
+        note: str | None = None,
+        origin: str | None = None,
+    ) -> int:
+        """Store a sentence pair; returns its id.
+
+        An identical pair (same normalized source and target, same languages)
+        is not stored twice: its id is returned and its ``updated`` time moves.
+        """
+        src, tgt, sl, tl = _check_unit(source, target, source_lang, target_lang)
+        sn, tn = _norm(src, sl), _norm(tgt, tl)
+        with self.g._write():
+            row = self.db.execute(
+                "SELECT id FROM tm_units WHERE source_norm = ? AND target_norm = ? "
+                "AND source_lang = ? AND target_lang = ? ORDER BY id DESC LIMIT 1",
+                [sn, tn, sl, tl],
+            ).fetchone()
+            if row is not None:
+                self.db.execute(
+                    f"UPDATE tm_units SET source = ?, target = ?, note = coalesce(?, note), "
+                    f"origin = coalesce(?, origin), updated = {_NOW} WHERE id = ?",
+                    [src, tgt, note, origin, row[0]],
+                )
+                return int(row[0])
+            cur = self.db.execute(
+                """INSERT INTO tm_units (source, target, source_lang, target_lang,
+                   source_norm, target_norm, note, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [src, tgt, sl, tl, sn, tn, note, origin],
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    def remove(self, unit_id: int) -> None:
+        """Delete one unit."""
+        with self.g._write():
+            if self.db.execute("DELETE FROM tm_units WHERE id = ?", [unit_id]).rowcount == 0:
+                raise NotFoundError(f"no translation unit with id {unit_id}")
+
+    def get(self, unit_id: int) -> TMUnit:
+        """One stored unit; raises :class:`NotFoundError` if there is none."""
+        row = self.db.execute(f"SELECT {_UNIT_COLS} FROM tm_units WHERE id = ?", [unit_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"no translation unit with id {unit_id}")
+        return _unit(row)
+
+    def units(self) -> Iterator[TMUnit]:
+        """Every unit in id order (streamed)."""
+        last = 0
+        while True:
+            rows = self.db.execute(
+                f"SELECT {_UNIT_COLS} FROM tm_units WHERE id > ? ORDER BY id LIMIT 1000", [last]
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _unit(row)
+            last = rows[-1][0]
+
+    def __len__(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM tm_units").fetchone()[0])
+
+    def stats(self) -> dict[str, Any]:
+        """Unit counts by language pair and origin, and the date range."""
+        pairs = self.db.execute(
+            "SELECT source_lang || '→' || target_lang, count(*) FROM tm_units GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+        origins = self.db.execute(
+            "SELECT coalesce(origin, ''), count(*) FROM tm_units GROUP BY 1 ORDER BY 2 DESC LIMIT 20"
+        ).fetchall()
+        first, last = self.db.execute("SELECT min(created), max(updated) FROM tm_units").fetchone()
+        return {
+            "path": self.g.path,
+            "units": len(self),
+            "by_pair": dict(pairs),
+            "by_origin": dict(origins),
+            "first_created": first,
+            "last_updated": last,
+        }
+
+    # ------------------------------------------------------------------ matching
+    def _tag(self, norm: str) -> _Tagged:
+        return self.entity_index().tag(tokens(norm))
+
+    def search(
+        self, text: str, limit: int = DEFAULT_LIMIT, min_score: float = DEFAULT_MIN_SCORE
+    ) -> list[TMHit]:
+        """Units whose source (in the query's language) resembles ``text``, best first.
+
+        An Arabic query searches Arabic sides, an English one English sides: the
+        source of en→ar units, and the target of ar→en units (returned reversed,
+        ``hit.reversed``).  See the module doc for the score.
+        """
+        if limit <= 0 or not text or not text.strip():
+            return []
+        lang = script_of(text)
+        norm = normalize(text, lang)
+        toks = tokens(norm)
+        if not toks:
+            return []
+        ents = self.entity_index()
+        q = ents.tag(toks)
+        terms = set(toks)
+        for eid in {e for e in q.entities if e is not None}:
+            terms |= ents.spelling_terms(eid, lang)
+        ids = self._candidates(terms, norm, lang)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"""SELECT id, source, target, source_lang, target_lang, source_norm, target_norm,
+                       note, origin, updated FROM tm_units WHERE id IN ({marks})""",
+            list(ids),
+        ).fetchall()
+        scored: list[tuple[float, str, int, TMHit, _Tagged, list[tuple[int, int]]]] = []
+        for uid, src, tgt, sl, tl, sn, tn, note, origin, updated in rows:
+            if sl == lang:
+                side, other, side_lang, other_lang, rev = sn, tgt, sl, tl, False
+                shown_src = src
+            elif tl == lang:
+                side, other, side_lang, other_lang, rev = tn, src, tl, sl, True
+                shown_src = tgt
+            else:
+                continue
+            s = ents.tag(tokens(side))
+            score, replaced = score_tagged(q, s, ents.kind)
+            if score < min_score:
+                continue
+            hit = TMHit(uid, shown_src, other, score, side_lang, other_lang,
+                        note=note, origin=origin, updated=updated, reversed=rev)
+            scored.append((score, updated or "", uid, hit, s, replaced))
+        scored.sort(key=lambda t: (t[0], t[1], t[2]), reverse=True)
+        hits = []
+        for _score, _u, _id, hit, s, replaced in scored[:limit]:
+            if replaced:
+                self._repair(hit, q, s, replaced, ents)
+            hits.append(hit)
+        return hits
+
+    def _doc_freq(self) -> tuple[dict[str, int], int]:
+        """Document frequency of every indexed term (cached; rebuilt when the TM grew by 10%).
+
+        Only used to pick a query's rarest terms, so a slightly stale figure is
+        harmless; a term missing from the cache counts as rare.
+        """
+        top = int(self.db.execute("SELECT coalesce(max(id), 0) FROM tm_units").fetchone()[0])
+        if self._df is None or top > self._df_top * 1.1 + 100 or top < self._df_top:
+            self._df = dict(self.db.execute("SELECT term, doc FROM tm_vocab").fetchall())
+            self._df_top = top
+        return self._df, max(top, 1)
+
+    def _candidates(self, terms: set[str], norm: str, lang: str) -> list[int]:
+        """Unit ids worth scoring: exact normalized source, then the best idf-weighted overlap
+        with the query's rarest terms (each term's posting list read from ``tm_fts``)."""
+        ids: dict[int, None] = {}
+        for (uid,) in self.db.execute(
+            "SELECT id FROM tm_units WHERE source_norm = ? ORDER BY id DESC LIMIT ?", [norm, CANDIDATES]
+        ):
+            ids[uid] = None
+        if not terms:
+            return list(ids)
+        df, total = self._doc_freq()
+        ranked = sorted(terms, key=lambda t: (df.get(t, 0), t))
+        weights: dict[int, float] = {}
+        read = used = 0
+        for term in ranked:
+            d = df.get(term, 0)
+            if used >= QUERY_TERMS or (used >= 3 and read + d > POSTINGS_BUDGET):
+                break
+            w = math.log((total + 1) / (d + 1)) + 0.1
+            rows = self.db.execute(
+                "SELECT rowid FROM tm_fts WHERE tm_fts MATCH ?", [f'"{term}"']
+            ).fetchall()
+            for (rid,) in rows:
+                weights[rid] = weights.get(rid, 0.0) + w
+            read += len(rows)
+            used += 1  # noqa: SIM113 (counts looked-up terms, not loop turns)
+        for rid, _w in heapq.nlargest(CANDIDATES, weights.items(), key=itemgetter(1)):
+            ids[rid] = None
+        return list(ids)
+
+    def _repair(
+        self,
+        hit: TMHit,
+        q: _Tagged,
+        s: _Tagged,
+        replaced: list[tuple[int, int]],
+        ents: EntityIndex,
+    ) -> None:
+        target = hit.target
+        tlang = "ar" if primary_lang(hit.target_lang) == "ar" else "en"
+        repairs: list[tuple[str, str]] = []
+        for i, j in replaced:
+            qe, se = q.entities[i], s.entities[j]
+            if qe is not None and se is not None and qe != se:
+                done = ents.substitute(target, se, qe, tlang)
+                if done is not None:
+                    target, old, new = done
+                    repairs.append((old, new))
+            elif qe is None and se is None and q.keys[i][0] == _NUMBER and s.keys[j][0] == _NUMBER:
+                old_n, new_n = s.words[j], q.words[i]
+                found_all = [m for m in _DIGITS.finditer(target) if m.group(0) == old_n]
+                if len(found_all) == 1:
+                    m = found_all[0]
+                    target = target[: m.start()] + new_n + target[m.end() :]
+                    repairs.append((old_n, new_n))
+        if repairs:
+            hit.repaired_target = target
+            hit.repairs = repairs
+
+    def concordance(self, phrase: str, limit: int = 20) -> list[TMHit]:
+        """Units containing ``phrase`` (normalized; an entity in any of its spellings), newest first.
+
+        The phrase is looked for on the side in its own language; ``score`` is 100.
+        """
+        if limit <= 0 or not phrase or not phrase.strip():
+            return []
+        lang = script_of(phrase)
+        norm = normalize(phrase, lang)
+        toks = tokens(norm)
+        if not toks:
+            return []
+        ents = self.entity_index()
+        q = ents.tag(toks)
+        parts: list[str] = []
+        for key, eid, words in zip(q.keys, q.entities, q.words, strict=True):
+            if eid is None:
+                parts.append(f'"{key[1:] if key[0] == _NUMBER else key}"')
+                continue
+            options = {words}
+            for text in ents.spellings.get((eid, lang), ()):
+                n = " ".join(tokens(_norm(text, lang)))
+                if n:
+                    options.add(n)
+            parts.append("(" + " OR ".join(f'"{o}"' for o in sorted(options)) + ")")
+        match = " AND ".join(parts)
+        rows = self.db.execute(
+            """SELECT u.id, u.source, u.target, u.source_lang, u.target_lang, u.source_norm,
+                       u.target_norm, u.note, u.origin, u.updated
+                FROM tm_fts JOIN tm_units u ON u.id = tm_fts.rowid
+                WHERE tm_fts MATCH ? ORDER BY u.updated DESC, u.id DESC LIMIT ?""",
+            [match, limit * 4 + 20],
+        ).fetchall()
+        hits: list[TMHit] = []
+        for uid, src, tgt, sl, tl, sn, tn, note, origin, updated in rows:
+            if sl == lang:
+                side, hit = sn, TMHit(uid, src, tgt, 100.0, sl, tl, note=note, origin=origin,
+                                      updated=updated)
+            elif tl == lang:
+                side, hit = tn, TMHit(uid, tgt, src, 100.0, tl, sl, note=note, origin=origin,
+                                      updated=updated, reversed=True)
+            else:
+                continue
+            if _contains(ents.tag(tokens(side)).keys, q.keys):
+                hits.append(hit)
+                if len(hits) >= limit:
+                    break
+        return hits
+
+    # ------------------------------------------------------------------ TMX
+    def import_tmx(
+        self,
+        path: str | Path,
+        *,
+        on_duplicate: str = "skip",
+        source_lang: str | None = None,
+        target_lang: str | None = None,
+        origin: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Import a TMX file (1.1–1.4b); returns the units added or updated.
+
+        Each ``<tu>`` gives one unit from its Arabic and English variants
+        (``ar-SA``, ``EN-us`` … count); a unit lacking one is counted in
+        ``last_import.incomplete``.  The direction is the unit's ``srclang``,
+        else the header's, else ``source_lang`` (default ``ar``); ``source_lang``
+        and ``target_lang`` force it.  A duplicate (same normalized source, same
+        languages, already stored or earlier in the file) is skipped
+        (``skip``), replaces the stored target (``update``) or is stored beside
+        it (``keep``; an identical pair is still never stored twice).
+        The whole file is one transaction: an error imports nothing.
+        ``last_import`` holds the :class:`TMImportReport`.
+        """
+        import time
+
+        if on_duplicate not in ON_DUPLICATE:
+            raise InputError(
+                f"unknown on_duplicate {on_duplicate!r}; use one of {', '.join(ON_DUPLICATE)}"
+            )
+        forced_src = primary_lang(source_lang) if source_lang else None
+        forced_tgt = primary_lang(target_lang) if target_lang else None
+        default_src = forced_src or "ar"
+        pair = {default_src, forced_tgt or ("en" if default_src == "ar" else "ar")}
+        started = time.perf_counter()
+        report = TMImportReport(str(path))
+        header_src: list[str | None] = [None]
+
+        def direction(unit: TMXUnit) -> tuple[str, str] | None:
+            if forced_src:
+                src = forced_src
+            else:
+                declared = primary_lang(unit.srclang or header_src[0] or "")
+                src = declared if declared in pair else default_src
+            tgt = next(iter(pair - {src}), None)
+            return (src, tgt) if tgt else None
+
+        from .tmx import TMXReader
+
+        reader = TMXReader(path, progress)
+        cache = self.db.execute("PRAGMA cache_size").fetchone()[0]
+        self.db.execute("PRAGMA cache_size = -65536")  # 64 MiB while the indexes grow
+        try:
+            self._import_units(reader, direction, origin, on_duplicate, report, header_src)
+        finally:
+            self.db.execute(f"PRAGMA cache_size = {int(cache)}")
+        report.seconds = time.perf_counter() - started
+        self.last_import = report
+        return report.imported
+
+    def _import_units(
+        self,
+        reader: Any,
+        direction: Callable[[TMXUnit], tuple[str, str] | None],
+        origin: str | None,
+        on_duplicate: str,
+        report: TMImportReport,
+        reader_header_src: list[str | None],
+    ) -> None:
+        batch: list[tuple[Any, ...]] = []
+        with self.g._write():
+            # index each batch in one statement instead of row by row (see m003_tm_index)
+            self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('tm_fts_deferred', '1')")
+            for unit in reader:
+                if reader_header_src[0] is None:
+                    reader_header_src[0] = reader.header.srclang or ""
+                report.read += 1
+                way = direction(unit)
+                src_seg = unit.variant(way[0]) if way else None
+                tgt_seg = unit.variant(way[1]) if way else None
+                if way is None or src_seg is None or tgt_seg is None:
+                    report.incomplete += 1
+                    report.skipped += 1
+                    continue
+                src_text = _clean(src_seg.text)
+                tgt_text = _clean(tgt_seg.text)
+                if not src_text or not tgt_text:
+                    report.incomplete += 1
+                    report.skipped += 1
+                    continue
+                batch.append(_row_from_tmx(unit, src_seg, tgt_seg, src_text, tgt_text, way, origin))
+                if len(batch) >= 2000:
+                    self._store_batch(batch, on_duplicate, report)
+                    batch = []
+            if batch:
+                self._store_batch(batch, on_duplicate, report)
+            self.db.execute("DELETE FROM meta WHERE key = 'tm_fts_deferred'")
+
+    def _store_batch(self, batch: list[tuple[Any, ...]], on_duplicate: str, report: TMImportReport) -> None:
+        # row: (line, source, target, sl, tl, sn, tn, note, origin, props, created, updated)
+        norms = sorted({r[5] for r in batch})
+        existing: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
+        for i in range(0, len(norms), 500):
+            chunk = norms[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for uid, sl, tl, sn, tn in self.db.execute(
+                f"SELECT id, source_lang, target_lang, source_norm, target_norm FROM tm_units "
+                f"WHERE source_norm IN ({marks}) ORDER BY id",
+                chunk,
+            ):
+                existing.setdefault((sl, tl, sn), []).append((uid, tn))
+        inserts: list[tuple[Any, ...]] = []
+        pending: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
+        for row in batch:
+            line, key, tn = row[0], (row[3], row[4], row[5]), row[6]
+            stored = existing.get(key)
+            queued = pending.get(key)
+            if stored is None and queued is None:
+                pending[key] = [row]
+                inserts.append(row)
+                continue
+            report.duplicates += 1
+            if len(report.duplicate_lines) < 100:
+                report.duplicate_lines.append(line)
+            same = any(t == tn for _u, t in stored or ()) or any(r[6] == tn for r in queued or ())
+            if on_duplicate == "skip" or (on_duplicate == "keep" and same):
+                report.skipped += 1
+            elif on_duplicate == "keep":
+                pending.setdefault(key, []).append(row)
+                inserts.append(row)
+            else:  # update: the newest unit with this source takes the new target
+                if queued:
+                    # an earlier row of this batch: replace it before it is written
+                    idx = next(k for k, r in enumerate(inserts) if r is queued[-1])
+                    inserts[idx] = row
+                    queued[-1] = row
+                    report.updated += 1
+                else:
+                    assert stored is not None
+                    uid = stored[-1][0]
+                    self.db.execute(
+                        f"""UPDATE tm_units SET source = ?, target = ?, target_norm = ?, note = ?,
+                            props = ?, updated = coalesce(?, {_NOW}) WHERE id = ?""",
+                        [row[1], row[2], row[6], row[7], row[9], row[11], uid],
+                    )
+                    stored[-1] = (uid, tn)
+                    report.updated += 1
+        if inserts:
+            first = int(self.db.execute("SELECT coalesce(max(id), 0) FROM tm_units").fetchone()[0])
+            self.db.conn.executemany(
+                f"""INSERT INTO tm_units (source, target, source_lang, target_lang, source_norm,
+                    target_norm, note, origin, props, created, updated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, {_NOW}), coalesce(?, {_NOW}))""",
+                [r[1:] for r in inserts],
+            )
+            self.db.execute(
+                "INSERT INTO tm_fts(rowid, source_norm, target_norm) "
+                "SELECT id, source_norm, target_norm FROM tm_units WHERE id > ?",
+                [first],
+            )
+            report.added += len(inserts)
+
+    def export_tmx(self, path: str | Path) -> int:
+        """Write every unit to a TMX 1.4 file (atomically); returns the units written.
+
+        Inline markup, ``prop``/``note`` and language codes with regions kept at
+        import come back out; ``note`` and ``origin`` become ``<note>`` and
+        ``<prop type="x-origin">``.
+        """
+        pairs = self.db.execute("SELECT DISTINCT source_lang FROM tm_units").fetchall()
+        srclang = pairs[0][0] if len(pairs) == 1 else "*all*"
+        with TMXWriter(path, srclang=srclang) as writer:
+            for u in self.units():
+                tmx = u.props.get("tmx", {}) if isinstance(u.props, dict) else {}
+                s_meta = tmx.get("source", {})
+                t_meta = tmx.get("target", {})
+                s_lang = s_meta.get("lang") or u.source_lang
+                t_lang = t_meta.get("lang") or u.target_lang
+                attrs = {k: v for k, v in tmx.get("tu", {}).items() if k in _TU_ATTRS}
+                attrs["tuid"] = attrs.get("tuid") or str(u.id)
+                attrs["creationdate"] = tmx_date(u.created)
+                attrs["changedate"] = tmx_date(u.updated)
+                if srclang == "*all*":
+                    attrs["srclang"] = s_lang
+                else:
+                    attrs.pop("srclang", None)
+                notes = [u.note] if u.note else []
+                props = [(str(t), str(v)) for t, v in tmx.get("props", [])]
+                if u.origin:
+                    props.append(("x-origin", u.origin))
+                writer.write_unit(
+                    [
+                        (s_lang, u.source, _markup(s_meta, u.source)),
+                        (t_lang, u.target, _markup(t_meta, u.target)),
+                    ],
+                    attrs=attrs,
+                    props=props,
+                    notes=notes,
+                )
+            return writer.count
+
+
+# ---------------------------------------------------------------------- helpers
+
+_UNIT_COLS = "id, source, target, source_lang, target_lang, note, origin, props, created, updated"
+_TU_ATTRS = frozenset({
+    "tuid", "o-encoding", "datatype", "usagecount", "lastusagedate", "creationtool",
+    "creationtoolversion", "creationid", "changeid", "segtype", "o-tmf", "srclang",
+})
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n]+[ \t]*")
+
+
+def _unit(row: tuple[Any, ...]) -> TMUnit:
+    props: dict[str, Any] = {}
+    if row[7]:
+        try:
+            loaded = json.loads(row[7])
+            props = loaded if isinstance(loaded, dict) else {"value": loaded}
+        except ValueError:
+            props = {"value": row[7]}
+    return TMUnit(row[0], row[1], row[2], row[3], row[4], row[5], row[6], props, row[8], row[9])
+
+
+def _clean(text: str) -> str:
+    """Trim the ends; inside, only line breaks with their indentation become a space (NBSP stays)."""
+    return _LINE_BREAKS.sub(" ", text).strip()
+
+
+def _ascii_latin(text: str) -> str:
+    return collapse_spaces(text.lower().translate(ARABIC_TABLE))
+
+
+# normalize_latin() decomposes every character to drop accents; for ASCII text
+# that is a no-op, so the TM (which normalizes both sides of every imported
+# unit) takes this shortcut -- only while it gives exactly normalize()'s result.
+_ASCII_PROBE = "  Kim Jong-Un's \"talks\" (2024): A/B; x_y, Z.  e-mail\tTAB!? #1 & 100% [ok] "
+_ASCII_OK = _ascii_latin(_ASCII_PROBE) == normalize(_ASCII_PROBE, "en")
+
+
+def _norm(text: str, lang: str) -> str:
+    if primary_lang(lang) == "ar":
+        return normalize(text, "ar")
+    if _ASCII_OK and text.isascii():
+        return _ascii_latin(text)
+    return normalize(text, "en")
+
+
+def _check_unit(source: str, target: str, source_lang: str, target_lang: str) -> tuple[str, str, str, str]:
+    src, tgt = _clean(source or ""), _clean(target or "")
+    if not src:
+        raise InputError("empty source")
+    if not tgt:
+        raise InputError("empty target")
+    sl, tl = primary_lang(source_lang), primary_lang(target_lang)
+    for name, code in (("source_lang", sl), ("target_lang", tl)):
+        if not re.fullmatch(r"[a-z]{2,3}", code):
+            raise InputError(f"bad {name} {code!r}; use a language code such as ar or en")
+    if sl == tl:
+        raise InputError(f"source and target are both {sl!r}")
+    for name, text, code in (("source", src, sl), ("target", tgt, tl)):
+        if code == "ar" and not has_arabic(text):
+            raise InputError(f"the {name} has no Arabic letters but its language is ar: {text!r}")
+    return src, tgt, sl, tl
+
+
+def _row_from_tmx(
+    unit: TMXUnit,
+    src_seg: Any,
+    tgt_seg: Any,
+    src_text: str,
+    tgt_text: str,
+    way: tuple[str, str],
+    origin: str | None,
+) -> tuple[Any, ...]:
+    sl, tl = way
+    meta: dict[str, Any] = {}
+    if unit.attrs:
+        tu_attrs = {k: v for k, v in unit.attrs.items() if k not in ("creationdate", "changedate")}
+        if tu_attrs:
+            meta["tu"] = tu_attrs
+    unit_origin = origin
+    props = []
+    for ptype, value in unit.props:
+        if ptype == "x-origin" and origin is None:
+            unit_origin = value
+        else:
+            props.append([ptype, value])
+    if props:
+        meta["props"] = props
+    for key, seg, text, primary in (("source", src_seg, src_text, sl), ("target", tgt_seg, tgt_text, tl)):
+        side: dict[str, Any] = {}
+        if seg.lang != primary:
+            side["lang"] = seg.lang
+        if seg.markup is not None:
+            side["markup"] = seg.markup
+            side["text"] = text
+        if seg.props:
+            side["props"] = [list(p) for p in seg.props]
+        if seg.notes:
+            side["notes"] = seg.notes
+        if side:
+            meta[key] = side
+    note = "\n".join(n.strip() for n in unit.notes if n.strip()) or None
+    created = iso_date(unit.attrs.get("creationdate"))
+    updated = iso_date(unit.attrs.get("changedate")) or created
+    return (
+        unit.line,
+        src_text,
+        tgt_text,
+        sl,
+        tl,
+        _norm(src_text, sl),
+        _norm(tgt_text, tl),
+        note,
+        unit_origin,
+        json.dumps({"tmx": meta}, ensure_ascii=False) if meta else None,
+        created,
+        updated,
+    )
+
+
+def _markup(meta: dict[str, Any], text: str) -> str | None:
+    markup = meta.get("markup")
+    if markup and meta.get("text") == text:
+        return str(markup)
+    return None
+
+
+def _short_form(canonical: str, aliases: list[str]) -> str | None:
+    """The alias that is the canonical's last word ("Shoigu" of "Sergei Shoigu"), else the first."""
+    if not aliases:
+        return canonical.split()[-1] if " " in canonical else None
+    last = canonical.split()[-1].casefold()
+    for a in aliases:
+        if a.casefold() == last:
+            return a
+    return sorted(aliases, key=len, reverse=True)[0]
+
+
+def _contains(hay: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return any(hay[i : i + n] == needle for i in range(len(hay) - n + 1))
+
+
+_PATTERNS: dict[tuple[str, str], re.Pattern[str]] = {}
+
+
+def _word_pattern(spelling: str, lang: str) -> re.Pattern[str]:
+    key = (spelling, lang)
+    pat = _PATTERNS.get(key)
+    if pat is None:
+        body = r"[\s\-‐]+".join(re.escape(p) for p in spelling.split())
+        pat = re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+        if len(_PATTERNS) > 10000:
+            _PATTERNS.clear()
+        _PATTERNS[key] = pat
+    return pat
+
+
+__all__ = [
+    "DEFAULT_MIN_SCORE",
+    "ON_DUPLICATE",
+    "EntityIndex",
+    "TMHit",
+    "TMImportReport",
+    "TMUnit",
+    "TranslationMemory",
+    "norm_fingerprint",
+    "score_tagged",
+    "tokens",
+]

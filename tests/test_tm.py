@@ -1,0 +1,230 @@
+"""Translation memory: storage, scoring, entity-aware matching and repair, index upkeep, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from glossary import Glossary
+from glossary.errors import InputError, NotFoundError
+from glossary.normalize import normalize
+
+SEEDS = Path(__file__).parents[1] / "seeds"
+
+MET = "التقى بوتين مع لافروف في موسكو"
+MET_EN = "Putin met Lavrov in Moscow"
+
+
+def seed_lines() -> list[str]:
+    out: list[str] = []
+    for p in sorted(SEEDS.glob("*.txt")):
+        out += [ln.strip() for ln in p.read_text(encoding="utf-8").splitlines() if len(ln.split()) >= 8]
+    return list(dict.fromkeys(out))
+
+
+@pytest.fixture
+def g(tmp_path: Path) -> Glossary:
+    return Glossary.open(tmp_path / "g.db", defaults=True)
+
+
+def test_add_get_remove(g: Glossary) -> None:
+    uid = g.tm.add(MET, MET_EN, note="n", origin="o")
+    u = g.tm.get(uid)
+    assert (u.source, u.target, u.source_lang, u.target_lang, u.note, u.origin) == (
+        MET, MET_EN, "ar", "en", "n", "o")
+    assert g.tm.add(MET, MET_EN) == uid  # identical pair: same unit
+    assert len(g.tm) == 1
+    g.tm.remove(uid)
+    assert len(g.tm) == 0 and g.tm.search(MET) == []
+    with pytest.raises(NotFoundError):
+        g.tm.remove(uid)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "kw", "message"),
+    [("", "x", {}, "empty source"), (MET, " ", {}, "empty target"),
+     ("Putin", "x", {}, "no Arabic"), (MET, MET_EN, {"source_lang": "ar!"}, "bad source_lang"),
+     (MET, MET_EN, {"target_lang": "ar"}, "both")],
+)
+def test_add_rejects(g: Glossary, source: str, target: str, kw: dict[str, str], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        g.tm.add(source, target, **kw)
+
+
+def test_exact_match_after_normalization_is_100(g: Glossary) -> None:
+    g.tm.add("أشاد لافروف وتشوي، الثلاثاء، بعمق العلاقات", "Lavrov and Choe praised the ties on Tuesday")
+    hit = g.tm.search("اشاد لافروف وتشوي الثلاثاء بعمق العلاقات!")[0]
+    assert hit.score == 100
+    hit = g.tm.search("أشاد لافروف وتشوي، الأربعاء، بعمق العلاقات")[0]
+    assert 70 <= hit.score < 100
+
+
+def test_scores_fall_with_edits_and_rank_best_first(g: Glossary) -> None:
+    lines = seed_lines()[:8]
+    for i, s in enumerate(lines):
+        g.tm.add(s, f"t{i}")
+    words = lines[3].split()
+    one = " ".join([*words[:-1], "كلمة"])
+    two = " ".join([*words[:-2], "كلمة", "أخرى"])
+    h1, h2 = g.tm.search(one)[0], g.tm.search(two)[0]
+    assert h1.target == h2.target == "t3"
+    assert 100 > h1.score > h2.score
+    assert g.tm.search(lines[5], min_score=0)[0].score == 100
+    scores = [h.score for h in g.tm.search(lines[5], limit=8, min_score=0)]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ties_rank_by_recency(g: Glossary) -> None:
+    a = g.tm.add(MET, "older")
+    b = g.tm.add(MET, "newer")
+    g.db.execute("UPDATE tm_units SET updated = '2020-01-01T00:00:00.000Z' WHERE id = ?", [a])
+    assert [h.unit_id for h in g.tm.search(MET)] == [b, a]
+
+
+def test_entity_swap_repairs_target(g: Glossary) -> None:
+    g.tm.add(MET, MET_EN)
+    hit = g.tm.search("التقى بوتين مع شويغو في موسكو")[0]
+    assert hit.score >= 90
+    assert hit.repaired and hit.repaired_target == "Putin met Shoigu in Moscow"
+    assert hit.repairs == [("Lavrov", "Shoigu")]
+    assert hit.target == MET_EN  # the stored target is left as it was
+
+
+def test_spelling_variants_do_not_lower_the_score(g: Glossary) -> None:
+    g.tm.add("وكان وزير الخارجية الروسي سيرغي لافروف أشار إلى أن المحادثات ستتطرق إلى التعاون",
+             "Russian Foreign Minister Sergei Lavrov said the talks would cover cooperation")
+    hit = g.tm.search("وكان وزير الخارجية الروسي سيرجي لافروف أشار إلى أن المحادثات ستتطرق إلى التعاون")[0]
+    assert hit.score == 100 and not hit.repaired
+    edited = "وكان وزير الخارجية الروسي سيرجي لافروف أشار إلى أن المحادثات ستتناول التعاون"
+    same = "وكان وزير الخارجية الروسي سيرغي لافروف أشار إلى أن المحادثات ستتناول التعاون"
+    assert g.tm.search(edited)[0].score == g.tm.search(same)[0].score < 100
+
+
+def test_repair_on_seed_sentences(g: Glossary) -> None:
+    src = "وتخضع بيونج يانج لسلسلة عقوبات دولية بسبب برامجها للأسلحة الذرية"
+    g.tm.add(src, "Pyongyang is under a series of international sanctions over its nuclear weapons programs")
+    hit = g.tm.search("وتخضع موسكو لسلسلة عقوبات دولية بسبب برامجها للأسلحة الذرية")[0]
+    assert hit.repaired_target == (
+        "Moscow is under a series of international sanctions over its nuclear weapons programs"
+    )
+    # a clitic on the name (و + بيسكوف) still finds the entity
+    g.tm.add("وفق المتحدث باسم الكرملين ديمتري بيسكوف", "according to Kremlin spokesman Dmitry Peskov")
+    hit = g.tm.search("وفق المتحدث باسم الكرملين سيرغي لافروف")[0]
+    assert hit.repaired_target == "according to Kremlin spokesman Sergei Lavrov"
+
+
+def test_number_repair(g: Glossary) -> None:
+    g.tm.add("قمة عقدت في العام 2023 في روسيا", "a summit held in 2023 in Russia")
+    hit = g.tm.search("قمة عقدت في العام ٢٠١٩ في روسيا")[0]
+    assert 90 <= hit.score < 100
+    assert hit.repaired_target == "a summit held in 2019 in Russia"
+
+
+def test_both_directions(g: Glossary) -> None:
+    g.tm.add("Putin arrived in Pyongyang on Tuesday", "وصل بوتين إلى بيونغ يانغ الثلاثاء",
+             source_lang="en", target_lang="ar")
+    g.tm.add(MET, MET_EN)
+    hit = g.tm.search("Putin arrived in Pyongyang on Wednesday")[0]
+    assert hit.source_lang == "en" and hit.target == "وصل بوتين إلى بيونغ يانغ الثلاثاء"
+    assert not hit.reversed
+    rev = g.tm.search("Putin met Lavrov in Moscow")[0]
+    assert rev.reversed and rev.target == MET and rev.score == 100
+
+
+def test_concordance_any_spelling(g: Glossary) -> None:
+    a = g.tm.add("وقال وزير الخارجية سيرغي لافروف إن المحادثات مفيدة", "x1")
+    b = g.tm.add("ونقل الكرملين عن سيرجي لافروف قوله", "x2")
+    g.tm.add("وصل بوتين إلى بيونغ يانغ", "x3")
+    ids = {h.unit_id for h in g.tm.concordance("سيرجي لافروف")}
+    assert ids == {a, b}
+    assert {h.unit_id for h in g.tm.concordance("بيونج يانج")} == {3}
+    assert g.tm.concordance("المحادثات مفيدة")[0].unit_id == a
+    assert g.tm.concordance("غير موجود") == []
+
+
+def test_index_follows_sql_writes(g: Glossary) -> None:
+    """The FTS index is kept by triggers: plain SQL writes (the JSONL restore) are searchable."""
+    g.db.execute(
+        "INSERT INTO tm_units (source, target, source_lang, target_lang, source_norm, target_norm) "
+        "VALUES (?, ?, 'ar', 'en', ?, ?)",
+        [MET, MET_EN, normalize(MET, "ar"), normalize(MET_EN, "en")],
+    )
+    assert g.tm.search(MET)[0].score == 100
+    g.db.execute("DELETE FROM tm_units")
+    assert g.tm.search(MET) == []
+
+
+def test_renormalize_on_fingerprint_change(tmp_path: Path) -> None:
+    path = tmp_path / "g.db"
+    g = Glossary.open(path)
+    g.tm.add(MET, MET_EN)
+    g.db.execute("UPDATE tm_units SET source_norm = 'stale'")
+    g.db.execute("UPDATE meta SET value = 'old' WHERE key = 'tm_norm_fingerprint'")
+    g.close()
+    g = Glossary.open(path)
+    assert g.tm.search(MET)[0].score == 100
+
+
+def test_glossary_changes_reach_the_tm(g: Glossary) -> None:
+    g.tm.add("استقبل بوتين زانغ وي في موسكو", "Putin received Zhang Wei in Moscow")
+    assert not g.tm.search("استقبل بوتين لافروف في موسكو", min_score=0)[0].repaired
+    g.add("Zhang Wei", "زانغ وي", kind="person")
+    hit = g.tm.search("استقبل بوتين لافروف في موسكو")[0]
+    assert hit.repaired_target == "Putin received Sergei Lavrov in Moscow"  # canonical for canonical
+
+
+def test_candidates_come_from_the_index(g: Glossary) -> None:
+    for i, s in enumerate(seed_lines()):
+        g.tm.add(s, f"t{i}")
+    plan = g.db.execute(
+        "EXPLAIN QUERY PLAN SELECT rowid FROM tm_fts WHERE tm_fts MATCH 'موسكو' ORDER BY rank LIMIT 5"
+    ).fetchall()
+    assert any("VIRTUAL TABLE INDEX" in str(r) for r in plan)
+
+
+def test_stats(g: Glossary) -> None:
+    g.tm.add(MET, MET_EN, origin="seeds")
+    s = g.tm.stats()
+    assert s["units"] == 1 and s["by_pair"] == {"ar→en": 1} and s["by_origin"] == {"seeds": 1}
+
+
+def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("glossary")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "glossary.cli"]
+    env = {**os.environ, "GLOSSARY_DB": str(db), "COLUMNS": "200"}
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_cli(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    assert run_cli(db, "init", "--defaults").returncode == 0
+    r = run_cli(db, "tm", "add", MET, MET_EN)
+    assert r.returncode == 0, r.stderr
+    r = run_cli(db, "tm", "search", "التقى بوتين مع شويغو في موسكو", "--json")
+    assert r.returncode == 0, r.stderr
+    hits = json.loads(r.stdout)
+    assert hits[0]["repaired_target"] == "Putin met Shoigu in Moscow"
+    r = run_cli(db, "tm", "concordance", "سيرجي لافروف", "--json")
+    assert json.loads(r.stdout)[0]["target"] == MET_EN
+    out = tmp_path / "tm.tmx"
+    assert run_cli(db, "tm", "export", str(out)).returncode == 0
+    r = run_cli(tmp_path / "other.db", "tm", "import", str(out), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["added"] == 1
+    r = run_cli(db, "tm", "stats", "--json")
+    assert json.loads(r.stdout)["units"] == 1
+    r = run_cli(db, "tm", "search", "لا شيء يشبه هذا")
+    assert r.returncode == 1
+    bad = tmp_path / "bad.tmx"
+    bad.write_text("<tmx>\n<body>\n<tu>", encoding="utf-8")
+    r = run_cli(db, "tm", "import", str(bad))
+    assert r.returncode == 2
+    assert r.stderr.strip().startswith("glossary: error:") and f"{bad}:3:" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    r = run_cli(db, "tm", "import", str(out), "--on-duplicate", "merge")
+    assert r.returncode == 2
