@@ -191,3 +191,14 @@ def test_match_as_dict_is_json_ready(filled: Glossary) -> None:
     data = json.loads(json.dumps(m.as_dict(), ensure_ascii=False))
     assert data["english"] == "Sergei Lavrov"
     assert set(data) >= {"entity_id", "english", "arabic", "kind", "matched", "score", "reason"}
+
+
+def test_add_and_import_accept_the_same_mixed_script_terms(tmp_path: Path, empty: Glossary) -> None:
+    # TICO-19 style terms: Arabic with a Latin acronym is a real Arabic term
+    eid = empty.add("H1N1 influenza", "إنفلونزا H1N1")
+    assert empty.entity(eid).arabic == "إنفلونزا H1N1"
+    with pytest.raises(InputError, match="Latin letters in the arabic column"):
+        empty.add("RNA", "RNA حمض")  # mostly Latin is not an Arabic spelling
+    f = tmp_path / "terms.csv"
+    f.write_text("english,arabic\nribonucleic acid,حمض الريبونوكلييك (RNA)\n", encoding="utf-8")
+    assert empty.import_file(f) == 1

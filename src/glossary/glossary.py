@@ -932,12 +932,13 @@ class Glossary:
             raise NotFoundError(f"no entity with id {entity_id}")
 
 
-def _check_canonical(english: str, arabic: str, *, mixed: bool = False) -> tuple[str, str]:
+def _check_canonical(english: str, arabic: str, *, mixed: bool = True) -> tuple[str, str]:
     """Strip and check a canonical pair.
 
-    ``mixed=True`` (imports) lets the Arabic hold some Latin letters, as terms
-    do (إنفلونزا H1N1, حمض الريبونوكلييك (RNA)), as long as Arabic letters are
-    the majority; text with no Arabic letter is always refused.
+    The Arabic may hold some Latin letters, as terms do (إنفلونزا H1N1,
+    حمض الريبونوكلييك (RNA)), as long as Arabic letters are the majority
+    (``mixed=False`` forbids any); text with no Arabic letter is always refused.
+    The same rule holds for :meth:`Glossary.add` and for imports.
     """
     english = (english or "").strip()
     arabic = (arabic or "").strip()
