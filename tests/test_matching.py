@@ -158,3 +158,49 @@ def test_search_never_raises(query: str) -> None:
     )
     hits = m.search(query, limit=3, min_score=0)
     assert len(hits) <= 3
+
+
+def test_one_arabic_label_many_english_names_likeliest_source_first() -> None:
+    # Wikidata gives one Arabic label to several English names; the tie at 100 is
+    # ordered by how likely the spelling renders each English name
+    m = Matcher(
+        [
+            NameRecord(1, 1, "Jean", "en", "canonical"),
+            NameRecord(2, 1, "جون", "ar", "canonical"),
+            NameRecord(3, 2, "John", "en", "canonical"),
+            NameRecord(4, 2, "جون", "ar", "canonical"),
+        ]
+    )
+    hits = m.search("جون")
+    assert [h.entity_id for h in hits] == [2, 1]
+    assert [h.score for h in hits] == [100.0, 100.0]  # orthographic matches keep their score
+
+
+def test_unlikely_english_source_scores_lower() -> None:
+    # same phonetic relation to the query; the English name decides
+    m = Matcher(
+        [
+            NameRecord(1, 1, "Carmine", "en", "canonical"),
+            NameRecord(2, 1, "كارمين", "ar", "canonical"),
+            NameRecord(3, 2, "Carmen", "en", "canonical"),
+            NameRecord(4, 2, "كارمين", "ar", "canonical"),
+            NameRecord(5, 3, "Kramer", "en", "canonical"),
+            NameRecord(6, 3, "كارمين", "ar", "canonical"),
+        ]
+    )
+    hits = m.search("كارمن", min_score=0)
+    assert [h.entity_id for h in hits] == [2, 1, 3]
+    assert hits[0].score >= hits[1].score > hits[2].score
+
+
+def test_multiword_query_among_many_names_sharing_a_word() -> None:
+    sample = sample_rows()
+    records = [NameRecord(1, 1, "جون سميث", "ar", "canonical")]
+    for i, (_, ar) in enumerate(sample, start=2):
+        records.append(NameRecord(i, i, f"جون {ar}", "ar", "canonical"))
+        records.append(NameRecord(10_000 + i, 10_000 + i, f"{ar} سميث", "ar", "canonical"))
+    m = Matcher(records)
+    hits = m.search("جون سميث")
+    assert hits[0].entity_id == 1 and hits[0].score == 100.0
+    hits = m.search("جون سميت")  # one word misspelled
+    assert hits[0].entity_id == 1

@@ -34,6 +34,17 @@ score   reason          when
                         rapidfuzz ratio of phonetic keys and skeletons
 ======  ==============  =====================================================
 
+Arabic queries are then checked against each candidate entity's *English*
+name with the learned transliteration model (:mod:`glossary.transliteration`):
+among the ``CROSS_POOL`` (20) best entities, a match below 99 loses up to
+``FIT_WEIGHT`` (15) points as the query becomes an unlikely rendering of the
+English name (fit from the median to the 5th percentile of real name pairs;
+entities the fit does not reach lose up to ``CROSS_WEIGHT`` (10) by the cheaper
+cross-key check).  Matches at 99 and 100 keep their score; entities tied there
+are ordered by fit, so among the many English names Wikidata gives one Arabic
+label (هارمن: Harman, Harmon, Harmen …) the likeliest source comes first.
+A phonetic match can therefore fall to 60, a fuzzy one lower.
+
 Multi-word names are scored token by token: the mean score of the aligned
 token pairs, minus ``MIDDLE_PENALTY`` (10) for each dropped or added middle
 token, ``EDGE_PENALTY`` (30) for each dropped or added first/last token, and
@@ -54,10 +65,15 @@ vocabulary, and the vocabulary is indexed by normalized form, phonetic key,
 skeleton and the one-symbol deletions of the skeleton (a symmetric-deletion
 index: two skeletons one edit apart share an entry).  Postings map a token to
 the names that hold it.  All keys are computed once, when a name is added.
+A multi-word query scores only the names found in the postings of (candidates
+of) at least two of its words — a set intersection, not a scan of every name
+holding a common word — and falls back to a few one-word-in-common names only
+when fewer than ``limit`` names share two words with it.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -66,6 +82,7 @@ from rapidfuzz.distance import Indel
 
 from .keys import TokenKeys, cross_key, cross_skeleton, deletions, strip_article, token_keys
 from .normalize import Lang, has_arabic, normalize, script_of
+from .transliteration import name_fit
 
 #: Below this score nothing is returned unless the caller asks for less.
 DEFAULT_MIN_SCORE = 60.0
@@ -84,10 +101,21 @@ SPACING_SCORE = 99.0
 ARTICLE_PENALTY = 2.0
 
 #: Most points a phonetic/fuzzy Arabic match loses when the entity's English
-#: name does not sound like the query (cross-script check, see ``_hits``).
+#: name does not sound like the query (cheap cross-key check, see ``_fit_check``).
 CROSS_WEIGHT = 10.0
 #: How many of the best entities get the cross-script check.
 CROSS_POOL = 20
+#: How many of those (best after the cheap cross-key check) get the learned fit.
+FIT_POOL = 20
+#: Most points a match loses when the query is an unlikely rendering of the
+#: entity's English name (learned fit, see ``_fit_check``); the second figure is
+#: for orthographic matches (99, 100), which keep their score and are only ordered.
+FIT_WEIGHT = 15.0
+FIT_WEIGHT_ORTHO = 0.0
+#: Fit (per-letter log probability) of a typical and of a poor (worst 5%) real
+#: name pair, measured on the model's own training pairs (model file ``fit_quantiles``).
+FIT_GOOD = -0.10
+FIT_POOR = -0.85
 
 #: Most English tokens the cross-script route looks at per Arabic query token.
 MAX_CROSS_CANDIDATES = 600
@@ -96,7 +124,9 @@ PARTIAL_PER_TOKEN = 4
 #: Candidate stored words per query word whose names are scored for multi-word queries.
 MULTI_TOKEN_CANDIDATES = 10
 #: Most names read from one stored word's postings for a multi-word query.
-MAX_POSTINGS = 2000
+MAX_POSTINGS = 50_000
+#: Most multi-word names scored for one multi-word query (those sharing two words with it).
+MAX_MULTI_SLOTS = 3000
 #: English tokens kept by the cross-script route per Arabic query token.
 KEEP_CROSS = 20
 #: Score factor of the cross-script route (an English name that sounds like the query).
@@ -370,27 +400,61 @@ class Matcher:
             if lang == "ar":
                 self._cross_route(qtoks[0], offer)
         else:
-            # the two query tokens with the shortest postings drive (a third may be
-            # dropped or misspelled beyond repair); one-word names are partial matches
-            tops = [self._top(c)[:MULTI_TOKEN_CANDIDATES] for c in cands]
-            sizes = [sum(len(side.postm.get(t, ())) for t, _ in top) for top in tops]
-            slots: set[int] = set()
-            for i in sorted(range(len(tops)), key=sizes.__getitem__)[:2]:
+            self._multi(side, qtoks, cands, limit, offer)
+        return self._hits(query, lang, qnorm, scored, limit, min_score)
+
+    def _multi(
+        self, side: _Side, qtoks: list[str], cands: list[dict[int, tuple[float, int]]], limit: int, offer: object
+    ) -> None:
+        """Multi-word query: score only names that hold candidates of two query words.
+
+        Each query word's ``MULTI_TOKEN_CANDIDATES`` best stored words give a set
+        of multi-word names (their postings).  Names in the intersection of two
+        of those sets (for the three words with the shortest postings, so one
+        misspelled-beyond-repair word is tolerated) are scored; only if that
+        leaves fewer than ``limit`` names are partial matches (one word in
+        common) added, a few per stored word.  One-word names holding a query
+        word are partial matches too, and are always scored.
+        """
+        tops = [self._top(c)[:MULTI_TOKEN_CANDIDATES] for c in cands]
+        postm = side.postm
+        sizes = [sum(len(postm.get(t, ())) for t, _ in top) for top in tops]
+        order = sorted(range(len(tops)), key=sizes.__getitem__)[:3]
+        sets: dict[int, set[int]] = {}
+        for i in order:
+            acc: set[int] = set()
+            for t, _ in tops[i]:
+                post = postm.get(t)
+                if post:
+                    acc.update(post if len(post) <= MAX_POSTINGS else post[:MAX_POSTINGS])
+            sets[i] = acc
+        slots: set[int] = set()
+        for a in range(len(order)):
+            for b in range(a + 1, len(order)):
+                slots |= sets[order[a]] & sets[order[b]]
+        if len(slots) > MAX_MULTI_SLOTS:
+            slots = set(sorted(slots)[:MAX_MULTI_SLOTS])
+        if len(slots) < limit:
+            for i in order[:2]:
                 for t, _ in tops[i]:
-                    slots.update(side.postm.get(t, [])[:MAX_POSTINGS])
-            for top in tops:
-                for t, _ in top:
-                    slots.update(side.post1.get(t, ()))
-            for slot in slots:
-                self._score_slot(slot, cands, offer)
-            # the parts written together: بيونغ يانغ -> بيونغيانغ
-            for tid, (s, lvl) in side.candidates("".join(qtoks)).items():
-                if s >= 100.0:
-                    s, lvl = SPACING_SCORE, _ORTHO
-                for slot in side.post1.get(tid, ()):
-                    offer(slot, s, lvl)
-        qcross = " ".join(cross_key(token_keys(t).pk) for t in qtoks)
-        return self._hits(query, lang, qcross, scored, limit, min_score)
+                    slots.update(postm.get(t, ())[: limit * PARTIAL_PER_TOKEN])
+        for top in tops:
+            for t, _ in top:
+                slots.update(side.post1.get(t, ()))
+        for slot in slots:
+            self._score_slot(slot, cands, offer)
+        # the parts written together: بيونغ يانغ -> بيونغيانغ (same spelling or same phonetic key)
+        q = token_keys("".join(qtoks))
+        vids = list(side.by_pk.get(q.pk, ()))
+        exact = side.by_norm.get(q.norm)
+        if exact is not None:
+            vids.append(exact)
+        for vid in vids[:MAX_TOKEN_CANDIDATES]:
+            s, lvl = token_score(q, side.keys[vid])
+            if s >= 100.0:
+                s, lvl = SPACING_SCORE, _ORTHO
+            for slot in side.post1.get(side.owner[vid], ()):
+                offer(slot, s, lvl)  # type: ignore[operator]
 
     @staticmethod
     def _top(c: dict[int, tuple[float, int]]) -> list[tuple[int, tuple[float, int]]]:
@@ -497,7 +561,7 @@ class Matcher:
         self,
         query: str,
         lang: str,
-        qcross: str,
+        qnorm: str,
         scored: dict[int, tuple[float, int]],
         limit: int,
         min_score: float,
@@ -530,33 +594,66 @@ class Matcher:
                 reason = _LEVEL_NAME[level]
             ranked.append(Hit(ent, self._name_id[slot], text, float(score), reason, role))
         if lang == "ar" and self._en_slots:
-            ranked = self._cross_check(qcross, ranked, limit, min_score)
+            ranked = self._fit_check(qnorm, ranked, limit, min_score)
         return ranked[:limit]
 
-    def _cross_check(self, qcross: str, ranked: list[Hit], limit: int, min_score: float) -> list[Hit]:
-        """Order Arabic matches by how well each entity's English name fits the query.
+    def _fit_check(self, qnorm: str, ranked: list[Hit], limit: int, min_score: float) -> list[Hit]:
+        """Re-score Arabic matches by how likely the query renders each entity's English name.
 
         A careful translator checks that an Arabic spelling is a plausible
-        rendering of the English name.  Among the ``CROSS_POOL`` best entities,
-        a phonetic or fuzzy match loses up to ``CROSS_WEIGHT`` points in
-        proportion to how unlike the query its English name sounds (compared on
-        :func:`glossary.keys.cross_key`); matches that score 100 keep their score
-        and are only ordered by it.
+        rendering of the English name.  The ``CROSS_POOL`` best entities are
+        first ordered by a cheap check (cross-script keys, a match below 100
+        loses up to ``CROSS_WEIGHT`` points as the keys differ); then, in that
+        order, the first ``FIT_POOL`` get the learned transliteration fit
+        (:func:`glossary.transliteration.name_fit`, best over the entity's
+        English names) and lose up to ``FIT_WEIGHT`` points as it falls from
+        ``FIT_GOOD`` to ``FIT_POOR`` (the median and the 5th percentile fit of
+        the model's own training pairs) instead.  Orthographic matches (99, 100)
+        keep their score (``FIT_WEIGHT_ORTHO`` is 0): the fit only orders them.
+        Once ``limit`` entities are re-scored, a pool entry whose cheap score is
+        below all of them keeps its cheap score and is not fitted.  Entities
+        without an English name keep their score.
         """
-        side = self._sides["en"]
-        pool = ranked[:CROSS_POOL]
-        keyed = []
-        for h in pool:
+        en = self._sides["en"]
+        keys, cross = en.keys, en.cross
+        qcross = " ".join(cross_key(token_keys(t).pk) for t in qnorm.split())
+        # first tier: the cheap cross-key check orders the pool (see the module doc)
+        tier1 = []
+        for h in ranked[:CROSS_POOL]:
             sim = 0.0
+            english: list[str] = []
             for slot in self._en_slots.get(h.entity_id, ()):
                 toks = self._toks[slot]
                 if toks:
-                    sim = max(sim, _ratio(qcross, " ".join(side.cross[t] for t in toks)))
+                    sim = max(sim, _ratio(qcross, " ".join(cross[t] for t in toks)))
+                    english.append(" ".join(keys[t].norm for t in toks))
             score = h.score
-            if score < 100.0:
-                score = max(0.0, score - CROSS_WEIGHT * (1.0 - sim / 100.0))
-                h = Hit(h.entity_id, h.name_id, h.matched, score, h.reason, h.role)
-            if score >= min_score:
-                keyed.append((-score, -sim, h.entity_id, h))
+            if english and score < 100.0:
+                score -= CROSS_WEIGHT * (1.0 - sim / 100.0)
+            tier1.append((score, sim, h, english))
+        tier1.sort(key=lambda x: (-x[0], -x[1], x[2].entity_id))
+        keyed = []
+        kept: list[float] = []  # re-scored scores so far, best first (negated)
+        for n, (proxy, sim, h, english) in enumerate(tier1):
+            score = h.score
+            fitted = n < FIT_POOL and not (len(kept) >= limit and proxy < -kept[limit - 1])
+            best: float | None = None
+            if fitted:
+                for e in english:
+                    f = name_fit(qnorm, e)
+                    if f is not None and (best is None or f > best):
+                        best = f
+            if best is not None:
+                bad = min(1.0, max(0.0, (FIT_GOOD - best) / (FIT_GOOD - FIT_POOR)))
+                weight = FIT_WEIGHT_ORTHO if score >= SPACING_SCORE else FIT_WEIGHT
+                score = max(0.0, score - weight * bad)
+            elif english:
+                score = proxy
+            if score != h.score:
+                h = Hit(h.entity_id, h.name_id, h.matched, max(0.0, score), h.reason, h.role)
+            if h.score >= min_score:
+                keyed.append((-h.score, -(best if best is not None else sim / 100.0 - 99.0), h.entity_id, h))
+                bisect.insort(kept, -h.score)
+        rest = ranked[CROSS_POOL:]
         keyed.sort(key=lambda k: k[:3])
-        return [k[3] for k in keyed] + ranked[CROSS_POOL:]
+        return [k[3] for k in keyed] + rest
