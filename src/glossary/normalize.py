@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Literal
 
 from pyarabic import araby
@@ -112,11 +113,18 @@ def normalize_arabic(text: str) -> str:
     >>> normalize_arabic("ﺑﻮﺗﻴﻦ")
     'بوتين'
     """
-    # One pass is almost always a fixed point; a second one catches the rare
-    # string where removing a mark lets NFKC compose (or lower() decompose)
-    # letters anew, so that normalization is idempotent on *every* string.
+    return _fixed_point(_arabic_pass, text)
+
+
+def _fixed_point(one_pass: Callable[[str], str], text: str) -> str:
+    """Repeat a pass until nothing changes (at most four times).
+
+    One pass is almost always a fixed point; a second one catches the rare
+    string where removing a mark lets NFKC compose (or lower() decompose)
+    letters anew, so that normalization is idempotent on *every* string.
+    """
     for _ in range(4):
-        folded = _arabic_pass(text)
+        folded = one_pass(text)
         if folded == text:
             break
         text = folded
@@ -141,12 +149,7 @@ def normalize_latin(text: str) -> str:
     >>> normalize_latin("  Pyong-Yang ")
     'pyong yang'
     """
-    for _ in range(4):
-        folded = _latin_pass(text)
-        if folded == text:
-            break
-        text = folded
-    return text
+    return _fixed_point(_latin_pass, text)
 
 
 def _latin_pass(text: str) -> str:
