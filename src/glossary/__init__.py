@@ -14,6 +14,7 @@ from .glossary import Glossary, GlossaryWarning, ImportReport
 from .matching import DEFAULT_MIN_SCORE
 from .models import Entity, Match, Name
 from .normalize import normalize
+from .scanning import Mention, NormalizeResult
 
 try:
     __version__ = version("glossary")
@@ -29,7 +30,9 @@ __all__ = [
     "ImportReport",
     "InputError",
     "Match",
+    "Mention",
     "Name",
+    "NormalizeResult",
     "NotFoundError",
     "StoreError",
     "__version__",

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__, formats
+from .cli_normalize import fix_optional_annotate, normalize_cmd, review_cmd
 from .cli_tm import tm_app
 from .errors import GlossaryError
 from .glossary import Glossary
@@ -258,8 +259,13 @@ def show(
 app.add_typer(tm_app, name="tm", help="Translation memory: add, import/export TMX, search, concordance.")
 
 
+app.command("normalize")(normalize_cmd)
+app.command("review")(review_cmd)
+
+
 def main() -> None:
     """Console-script entry point: library errors become one line and exit code 2."""
+    sys.argv[1:] = fix_optional_annotate(sys.argv[1:])
     try:
         app()
     except GlossaryError as exc:

@@ -453,7 +453,7 @@ class Glossary:
     @property
     def scanner(self) -> Scanner:
         """The running-text index (:mod:`glossary.scanning`), rebuilt after any write."""
-        from .scanning import REPORT_MIN_SCORE, Scanner, ScanName
+        from .scanning import REPORT_MIN_SCORE, ScanName, Scanner
 
         matcher = self.matcher
         key = (int(self.db.execute("PRAGMA data_version").fetchone()[0]), self._writes)
@@ -507,21 +507,35 @@ class Glossary:
         threshold = REWRITE_MIN_SCORE if min_score is None else float(min_score)
         return self.scanner.normalize(text, threshold, fmt, expand_aliases)
 
-    def suggest_variants(self, mentions: Iterable[Mention], source: str | None = None) -> list[int]:
-        """Record the spellings found only through their keys as ``suggested`` variants.
+    def suggest_variants(
+        self, mentions: Iterable[Mention | tuple[int, str]], source: str | None = None
+    ) -> list[int]:
+        """Record spellings found only through their keys as ``suggested`` variants for review.
 
-        Returns the ids of the names recorded (existing spellings are left as they are).
+        Takes mentions (those with ``stored`` False are recorded) or
+        ``(entity_id, spelling)`` pairs; returns the ids of the names added
+        (spellings the entity already has are left as they are).
+        See :meth:`suggestions`, :meth:`set_status` and :meth:`remove_name` for review.
         """
+        from .scanning import Mention
+
         ids: list[int] = []
         with self._write():
-            for m in mentions:
-                if m.stored or m.lang != "ar" or not m.surface.strip():
+            for item in mentions:
+                if isinstance(item, Mention):
+                    if item.stored or item.lang != "ar":
+                        continue
+                    eid, text = item.entity_id, item.surface
+                else:
+                    eid, text = item
+                text = " ".join(text.split())
+                if not text:
                     continue
                 exists = self.db.execute(
-                    "SELECT id FROM names WHERE entity_id = ? AND text = ?", [m.entity_id, m.surface.strip()]
+                    "SELECT id FROM names WHERE entity_id = ? AND text = ?", [eid, text]
                 ).fetchone()
                 if exists is None:
-                    ids.append(self._insert_name(m.entity_id, m.surface, "variant", "suggested", source))
+                    ids.append(self._insert_name(eid, text, "variant", "suggested", source))
         return ids
 
     # ------------------------------------------------------------------ files

@@ -1,0 +1,228 @@
+"""``glossary normalize`` and ``glossary review`` through the installed console script."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+
+#: Every named entity of each seed article (people, places, organizations, agencies).
+#: AFP is not listed: the dateline glues its last letter to the next word
+#: ("أ ف بالشرق"), which reads as ب + الشرق (Asharq, listed).
+SEED_ENTITIES = {
+    "000_3fdc54752f1556f2.txt": {
+        "Vladimir Putin", "Choe Son Hui", "Dmitry Peskov", "Sergei Lavrov", "Kim Jong Un",
+        "North Korea", "Russia", "Moscow", "Dubai", "Pyongyang", "Vladivostok", "Ukraine",
+        "China", "United States", "Northeast Asia", "Korean Peninsula", "Vostochny Cosmodrome",
+        "Kremlin", "Sputnik", "Reuters", "Asharq", "United Nations", "UN Security Council", "West",
+    },
+    "001_79e6c7b0760524b1.txt": {
+        "Vladimir Putin", "Kim Jong Un", "Dmitry Peskov", "Sergei Lavrov", "Sergei Shoigu",
+        "North Korea", "Russia", "Moscow", "Erbil", "Pyongyang", "Ukraine", "Japan", "East Asia",
+        "Vostochny Cosmodrome", "North Press Agency", "Presidential Administration of Russia",
+        "Central Committee of the Workers' Party of Korea",
+        "Central Military Commission of the Workers' Party of Korea", "West",
+    },
+}
+
+LINES = "\r\n".join(
+    [
+        "قال سيرجي لافروف (Sergei Lavrov) في 2024:",
+        "زيارة بيونج يانج، ولبيونج يانج… “تشوي سون-هوي” — 12٫5%",
+        "Latin text, digits ١٢٣ and punctuation !?",
+        "",
+    ]
+)
+EXPECTED = LINES.replace("سيرجي لافروف", "سيرغي لافروف").replace("بيونج يانج", "بيونغ يانغ")
+
+
+def test_seed_articles_entity_by_entity(cli, tmp_path: Path) -> None:
+    out = tmp_path / "OUT"
+    report = tmp_path / "r.json"
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    result = cli("normalize", str(seeds), "--out-dir", str(out), "--report", str(report))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    by_file = {Path(f["path"]).name: f for f in data["files"]}
+    assert set(by_file) == set(SEED_ENTITIES)
+    for name, expected in SEED_ENTITIES.items():
+        entry = by_file[name]
+        assert entry["status"] == "changed" and entry["error"] is None
+        found = {m["english"] for m in entry["mentions"]}
+        for entity in sorted(expected):
+            assert entity in found, f"{name}: {entity} not recognized"
+        assert found == expected
+        for m in entry["mentions"]:
+            assert set(m) >= {"start", "end", "surface", "prefix", "entity_id", "english", "arabic",
+                              "score", "reason", "replaced"}
+    assert data["summary"]["files"] == 2 and data["summary"]["errors"] == 0
+    assert data["summary"]["mentions"] == sum(len(f["mentions"]) for f in data["files"])
+    assert data["summary"]["by_entity"]["Pyongyang"] == 4
+    texts = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    for house, other in [
+        ("بيونغ يانغ", "بيونج يانج"),
+        ("سيرغي لافروف", "سيرجي لافروف"),
+        ("دميتري بيسكوف", "ديمتري بيسكوف"),
+        ("كيم جونغ أون", "كيم جونج أون"),
+    ]:
+        for name, text in texts.items():
+            assert house in text, f"{name}: {house}"
+            assert other not in text, f"{name}: {other}"
+    # the originals are untouched, and normalizing the output again changes nothing
+    assert (seeds / "000_3fdc54752f1556f2.txt").read_bytes() == (SEEDS / "000_3fdc54752f1556f2.txt").read_bytes()
+    again = cli("normalize", str(out), "--out-dir", str(tmp_path / "OUT2"))
+    assert again.returncode == 0, again.stderr
+    for p in out.iterdir():
+        assert (tmp_path / "OUT2" / p.name).read_bytes() == p.read_bytes()
+
+
+def test_byte_exact_outside_names_crlf_and_bom(cli, tmp_path: Path) -> None:
+    src = tmp_path / "in" / "a.txt"
+    src.parent.mkdir()
+    src.write_bytes(codecs.BOM_UTF8 + LINES.encode("utf-8"))
+    result = cli("normalize", str(src.parent), "--out-dir", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "a.txt").read_bytes() == codecs.BOM_UTF8 + EXPECTED.encode("utf-8")
+
+
+def test_stdin_to_stdout(cli) -> None:
+    result = cli("normalize", "-", input="زيارة بيونج يانج\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "زيارة بيونغ يانغ\n"
+
+
+def test_bad_files_are_reported_and_skipped(cli, tmp_path: Path) -> None:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "good.txt").write_bytes("زيارة بيونج يانج".encode())
+    (d / "cp1256.txt").write_bytes("سطر\n".encode() + "بيونج".encode("cp1256"))
+    (d / "empty.txt").write_bytes(b"")
+    (d / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    originals = {p.name: p.read_bytes() for p in d.iterdir()}
+    report = tmp_path / "r.json"
+    result = cli("normalize", str(d), str(tmp_path / "missing.txt"), "--in-place", "--report", str(report))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"{d / 'cp1256.txt'}:2: not UTF-8" in result.stderr
+    assert f"{d / 'binary.txt'}: binary file" in result.stderr
+    assert f"{tmp_path / 'missing.txt'}: no such file" in result.stderr
+    status = {Path(f["path"]).name: (f["status"], f["error"]) for f in json.loads(report.read_text())["files"]}
+    assert status["good.txt"] == ("changed", None)
+    assert status["empty.txt"] == ("unchanged", None)
+    assert status["cp1256.txt"][0] == status["binary.txt"][0] == status["missing.txt"][0] == "error"
+    assert (d / "good.txt").read_text(encoding="utf-8") == "زيارة بيونغ يانغ"
+    for name in ("cp1256.txt", "empty.txt", "binary.txt"):
+        assert (d / name).read_bytes() == originals[name]  # nothing overwritten
+    assert sorted(p.name for p in d.iterdir()) == sorted(originals)  # no temp files left
+
+
+def test_huge_single_line_file(cli, tmp_path: Path) -> None:
+    chunk = "كلام عادي بلا أسماء كثيرة وزيارة بيونج يانج ثم عودة. "
+    text = chunk * (50_000_000 // len(chunk.encode()) + 1)
+    assert "\n" not in text and len(text.encode()) >= 50_000_000
+    src = tmp_path / "huge.txt"
+    src.write_text(text, encoding="utf-8")
+    result = cli("normalize", str(src), "--in-place")
+    assert result.returncode == 0, result.stderr
+    assert src.read_text(encoding="utf-8") == text.replace("بيونج يانج", "بيونغ يانغ")
+
+
+def test_in_place_with_backup(cli, tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_bytes(LINES.encode())
+    same = tmp_path / "b.txt"
+    same.write_bytes("لا أسماء هنا".encode())
+    result = cli("normalize", str(src), str(same), "--in-place", "--backup", ".orig")
+    assert result.returncode == 0, result.stderr
+    assert src.read_bytes() == EXPECTED.encode()
+    assert (tmp_path / "a.txt.orig").read_bytes() == LINES.encode()
+    assert not (tmp_path / "b.txt.orig").exists()  # unchanged files are not rewritten
+    assert sorted(p.name for p in tmp_path.glob("*.txt*")) == ["a.txt", "a.txt.orig", "b.txt"]
+
+
+def test_dry_run_prints_a_diff_and_writes_nothing(cli, tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_bytes("سطر أول\nزيارة بيونج يانج\n".encode())
+    result = cli("--db", str(tmp_path / "g.db"), "init", "--defaults")
+    assert result.returncode == 0
+    result = cli("--db", str(tmp_path / "g.db"), "normalize", str(src), "--dry-run", "--suggest")
+    assert result.returncode == 0, result.stderr
+    assert f"--- a/{src}" in result.stdout and f"+++ b/{src}" in result.stdout
+    assert "-زيارة بيونج يانج" in result.stdout and "+زيارة بيونغ يانغ" in result.stdout
+    assert src.read_bytes() == "سطر أول\nزيارة بيونج يانج\n".encode()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".txt") == ["a.txt"]
+
+
+def test_jobs_2_gives_the_same_output(cli, tmp_path: Path) -> None:
+    d = tmp_path / "in"
+    (d / "sub").mkdir(parents=True)
+    for i in range(8):
+        (d / ("sub" if i % 2 else ".") / f"{i}.txt").write_text(f"{i} زيارة بيونج يانج وسيرجي لافروف", encoding="utf-8")
+    (d / "skip.md").write_text("بيونج يانج", encoding="utf-8")
+    one = cli("normalize", str(d), "--out-dir", str(tmp_path / "one"), "--report", str(tmp_path / "one.json"))
+    two = cli("normalize", str(d), "--out-dir", str(tmp_path / "two"), "--jobs", "2",
+              "--report", str(tmp_path / "two.json"))
+    assert one.returncode == two.returncode == 0, two.stderr
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert len(files) == 8 and Path("sub/1.txt") in files
+    for f in files:
+        assert (tmp_path / "two" / f).read_bytes() == (tmp_path / "one" / f).read_bytes()
+        assert "بيونغ يانغ" in (tmp_path / "two" / f).read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "one.json").read_text()) == json.loads((tmp_path / "two.json").read_text())
+
+
+def test_annotate_and_csv_report(cli, tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("زار بيونج يانج ثم بيونغ يانغ", encoding="utf-8")
+    result = cli("normalize", "--annotate", str(src), "--report", str(tmp_path / "r.csv"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "زار بيونج يانج (Pyongyang) ثم بيونغ يانغ"
+    rows = list(csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8")))
+    assert [(r["surface"], r["english"]) for r in rows] == [("بيونج يانج", "Pyongyang"), ("بيونغ يانغ", "Pyongyang")]
+    assert rows[0]["path"] == str(src)
+    result = cli("normalize", str(src), "--annotate", "{arabic} [{english}]")
+    assert result.stdout == "زار بيونغ يانغ [Pyongyang] ثم بيونغ يانغ"
+
+
+def test_suggest_then_review(cli, tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("وصل إلى بيونجيانج وإلى موسكوو", encoding="utf-8")
+    result = cli("normalize", str(src), "--suggest", "--min-score", "100")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == src.read_text(encoding="utf-8")  # below --min-score: not rewritten
+    assert "1 suggested spelling recorded" in result.stderr
+    listed = json.loads(cli("review", "--json").stdout)
+    assert [(r["english"], r["spelling"]) for r in listed] == [("Pyongyang", "بيونجيانج")]
+    nid = str(listed[0]["id"])
+    assert cli("review", "--approve", nid).returncode == 0
+    assert json.loads(cli("review", "--json").stdout) == []
+    shown = json.loads(cli("lookup", "بيونجيانج", "--json").stdout)
+    assert shown[0]["english"] == "Pyongyang" and shown[0]["score"] == 100
+    cli("normalize", str(tmp_path / "a.txt"), "--suggest")
+    bad = cli("review", "--reject", "999999")
+    assert bad.returncode == 2 and bad.stderr.startswith("glossary: error: 999999:")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out-dir", "x", "--in-place"], "exclude each other"),
+        (["--backup", ".bak"], "--backup needs --in-place"),
+        (["--report", "r.txt"], "must be a .json or .csv"),
+    ],
+)
+def test_usage_errors(cli, tmp_path: Path, args: list[str], message: str) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("بيونج يانج", encoding="utf-8")
+    result = cli("normalize", str(src), *args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert src.read_text(encoding="utf-8") == "بيونج يانج"
