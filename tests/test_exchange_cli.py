@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from glossary import Glossary
+from glossary import Glossary, exchange
 
 DATA = Path(__file__).resolve().parent / "data"
 Run = Callable[..., CompletedProcess[str]]
@@ -30,7 +30,7 @@ SEED_CSV = (
 
 def dump(db: Path) -> list[dict[str, Any]]:
     with Glossary.open(db) as g:
-        return list(g._dump_records())
+        return list(exchange.dump_records(g))
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from glossary import Glossary, GlossaryWarning, InputError, formats
+from glossary import Glossary, GlossaryWarning, InputError, exchange, formats
 from glossary.normalize import normalize
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -32,7 +32,7 @@ def quiet_import(g: Glossary, path: Path, **kwargs: object) -> int:
 
 def dump(g: Glossary) -> list[dict[str, object]]:
     """The store's lossless dump, as compared before and after a failed import."""
-    return list(g._dump_records())
+    return list(exchange.dump_records(g))
 
 
 @pytest.fixture

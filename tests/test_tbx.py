@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from glossary import Glossary, GlossaryWarning, InputError, tbx
+from glossary import Glossary, GlossaryWarning, InputError, exchange, tbx
 
 ttbx = pytest.importorskip("translate.storage.tbx")
 
@@ -29,7 +29,7 @@ SEED_CSV = (
 def comparable(g: Glossary) -> list[dict[str, Any]]:
     """The lossless dump without timestamps (TBX carries no timestamps)."""
     out = []
-    for r in g._dump_records():
+    for r in exchange.dump_records(g):
         r = {k: v for k, v in r.items() if k not in ("created", "updated")}
         if "names" in r:
             r["names"] = [{k: v for k, v in n.items() if k != "created"} for n in r["names"]]

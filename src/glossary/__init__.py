@@ -10,7 +10,8 @@ Every Arabic spelling of a name resolves to one canonical entity::
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import GlossaryError, InputError, NotFoundError, StoreError
-from .glossary import Glossary, GlossaryWarning, ImportReport
+from .exchange import GlossaryWarning, ImportReport
+from .glossary import Glossary
 from .matching import DEFAULT_MIN_SCORE
 from .models import Entity, Match, Name
 from .normalize import normalize

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .errors import InputError
+from .normalize import has_arabic, has_latin
+
 Kind = Literal["person", "place", "organization", "other"]
 Role = Literal["canonical", "variant", "alias"]
 Status = Literal["approved", "suggested"]
@@ -88,3 +91,40 @@ class Match:
             "reason": self.reason,
             "role": self.role,
         }
+
+
+# ---------------------------------------------------------------- rules shared by add() and imports
+def check_canonical(english: str, arabic: str, *, mixed: bool = True) -> tuple[str, str]:
+    """Strip and check a canonical pair.
+
+    The Arabic may hold some Latin letters, as terms do (إنفلونزا H1N1,
+    حمض الريبونوكلييك (RNA)), as long as Arabic letters are the majority
+    (``mixed=False`` forbids any); text with no Arabic letter is always refused.
+    The same rule holds for :meth:`Glossary.add` and for imports.
+    """
+    english = (english or "").strip()
+    arabic = (arabic or "").strip()
+    if not english:
+        raise InputError("empty english")
+    if not arabic:
+        raise InputError("empty arabic")
+    if has_arabic(english):
+        raise InputError(f"Arabic text in the english column: {english!r}")
+    if not has_arabic(arabic):
+        raise InputError(f"no Arabic letters in the arabic column: {arabic!r}")
+    if has_latin(arabic) and not (mixed and mostly_arabic(arabic)):
+        raise InputError(f"Latin letters in the arabic column: {arabic!r}")
+    return english, arabic
+
+
+def mostly_arabic(text: str) -> bool:
+    """More Arabic letters than Latin ones."""
+    arabic = sum(1 for c in text if has_arabic(c))
+    latin = sum(1 for c in text if has_latin(c))
+    return arabic > latin
+
+
+def check_kind(kind: str) -> None:
+    """Refuse a kind the store does not know."""
+    if kind not in KINDS:
+        raise InputError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")

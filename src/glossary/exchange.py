@@ -1,0 +1,511 @@
+"""Exchange: importing and exporting glossary files for :class:`~glossary.Glossary`.
+
+Formats (CSV/TSV/Excel CSV, OmegaT, TBX v2 and v3, JSON Lines) are parsed and
+written by :mod:`glossary.formats` and :mod:`glossary.tbx`; this module decides
+what a row *means* for the store: which entity it is (the conflict rule), what is
+added, merged or skipped, and it runs each import as one transaction.
+
+An imported entity is the same as a stored one when its canonical English is the
+same after normalization ("Kim Jong-un" = "Kim Jong Un"). The same Arabic with a
+different English is not a conflict: Arabic spellings of different foreign names
+collide all the time (هارمن is both Harman and Harmen).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import formats, tbx
+from .errors import InputError
+from .models import ROLES, STATUSES, check_canonical, check_kind
+from .normalize import normalize
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
+
+ON_CONFLICT = ("update", "skip", "fail")
+
+
+class GlossaryWarning(UserWarning):
+    """Something in an input file was ignored (an unknown column, a skipped row)."""
+
+
+@dataclass
+class ImportReport:
+    """What the last import did, row by row outcome counts."""
+
+    path: str
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    bad_rows: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    #: rows folded into an entity added earlier from the same file
+    merged: int = 0
+    ignored_languages: list[str] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.added + self.updated + self.merged
+
+    def summary(self) -> str:
+        """One line: ``N added, N updated, N skipped`` and what else happened."""
+        parts = [f"{self.added} added", f"{self.updated} updated", f"{self.skipped} skipped"]
+        if self.merged:
+            parts.append(f"{self.merged} merged into earlier rows")
+        if self.bad_rows:
+            parts.append(f"{len(self.bad_rows)} bad row{'s' if len(self.bad_rows) > 1 else ''} skipped")
+        return ", ".join(parts)
+
+
+@dataclass
+class _ImportRun:
+    """State of one import: the report, the conflict policy, and what this file added."""
+
+    report: ImportReport
+    path: str
+    on_conflict: str
+    source: str | None
+    line: int = 0
+    #: entity id -> line that added it
+    new_entities: dict[int, int] = field(default_factory=dict)
+    #: (english norm, arabic norm) -> first line
+    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: what the current row added to the two maps above, undone if the row is skipped
+    pending: list[tuple[int, tuple[str, str]]] = field(default_factory=list)
+
+
+def import_file(
+    g: Glossary,
+    path: str | Path,
+    *,
+    format: str | None = None,
+    on_conflict: str = "update",
+    skip_bad_rows: bool = False,
+    source: str | None = None,
+    columns: dict[str, str] | None = None,
+) -> int:
+    """Import a glossary file; returns the entities imported (added + updated + merged).
+
+    Formats (from the suffix, or ``format``): ``csv``/``tsv``/``excel-csv``
+    with a header -- ``english`` and ``arabic``, optional ``kind``,
+    ``variants`` and ``aliases`` (``|``-separated, either script), ``note``,
+    ``source``; columns named by language (``en``, ``ar-SA``); or a CAT
+    layout ``sourceString, targetString`` with ``sourceLang``/``targetLang``
+    columns whose codes give each row's direction (TICO-19) -- other
+    layouts through ``columns`` (``{"english": "EN", "arabic": "AR"}``);
+    ``omegat`` (source TAB target TAB comment; the column holding Arabic
+    is the Arabic one); ``tbx`` (v3 or v2, detected); ``jsonl`` (a
+    lossless export, restored with its ids and timestamps).
+
+    Conflicts: an imported entity *is* an existing one when its canonical
+    English is the same after normalization (case, accents, punctuation:
+    "Kim Jong-un" = "Kim Jong Un").  A shared Arabic spelling is not a
+    conflict -- هارمن is both Harman and Harmen.  ``on_conflict`` decides:
+    ``update`` (default) merges the new spellings into the existing entity
+    (so re-importing a file changes nothing), ``skip`` leaves it alone,
+    ``fail`` stops the import.  Rows of the same file that share an English
+    name are always merged into one entity (an exact repeat is warned about).
+
+    The whole file is one transaction: a bad row imports nothing unless
+    ``skip_bad_rows`` is set, which skips and reports each bad row
+    (:class:`GlossaryWarning` and ``last_import.bad_rows``).  A file that
+    cannot be read (not UTF-8, malformed XML, an XML entity declaration)
+    always imports nothing.
+    """
+    if on_conflict not in ON_CONFLICT:
+        raise InputError(f"unknown on_conflict {on_conflict!r}; use one of {', '.join(ON_CONFLICT)}")
+    fmt = formats.format_for(path, format)
+    if format is None and Path(path).suffix.lower() == ".txt":
+        fmt = formats.sniff_txt(path)
+    if columns and fmt not in ("csv", "tsv", "excel-csv"):
+        raise InputError(f"--columns only applies to CSV/TSV files, not {fmt}", path)
+    if not formats.FORMATS[fmt][1]:
+        raise InputError(f"cannot import format {fmt!r}", path)
+    run = _ImportRun(ImportReport(str(path)), str(path), on_conflict, source)
+    if fmt == "jsonl":
+        records = formats.read_jsonl(path)
+        _import_items(g, records, run, skip_bad_rows, lambda obj: _import_record(g, obj, run))
+    elif fmt in ("tbx", "tbx2"):
+        reader = tbx.read_tbx(path)
+        ignored: set[str] = set()
+
+        def concept(node: tbx.Node) -> None:
+            _import_record(g, tbx.concept_record(node, ignored), run)
+
+        _import_items(g, iter(reader), run, skip_bad_rows, concept)
+        run.report.ignored_languages = sorted(ignored)
+        if ignored:
+            warnings.warn(
+                f"{path}: ignored terms in language{'s' if len(ignored) > 1 else ''} "
+                f"{', '.join(sorted(ignored))} (only English and Arabic are kept)",
+                GlossaryWarning,
+                stacklevel=2,
+            )
+    elif fmt == "omegat":
+        _import_items(g, formats.read_omegat(path), run, skip_bad_rows, lambda row: _import_row(g, row, run))
+    else:
+        layout, rows = formats.read_glossary_table(path, "tsv" if fmt == "tsv" else "csv", columns)
+        run.report.ignored_columns = layout.ignored
+        if layout.ignored:
+            warnings.warn(
+                f"{path}: ignoring column{'s' if len(layout.ignored) > 1 else ''} {', '.join(layout.ignored)}",
+                GlossaryWarning,
+                stacklevel=2,
+            )
+        _import_items(g, rows, run, skip_bad_rows, lambda row: _import_row(g, layout.convert(row), run))
+    g.last_import = run.report
+    return run.report.imported
+
+
+def _import_items(
+    g: Glossary,
+    items: Iterator[tuple[int, Any]],
+    run: _ImportRun,
+    skip_bad_rows: bool,
+    handle: Callable[[Any], None],
+) -> None:
+    """Feed ``(line, item)`` pairs to ``handle`` in one transaction; see :meth:`import_file`.
+
+    An error raised by ``items`` itself (unreadable file, malformed XML)
+    aborts the import even with ``skip_bad_rows``: there is no next row to
+    go on with.
+    """
+    with g._write():
+        report = run.report
+        for line, item in items:
+            run.line = line
+            counts = (report.added, report.updated, report.skipped, report.merged)
+            run.pending.clear()
+            try:
+                if skip_bad_rows:
+                    with g.db.atomic():  # savepoint: a bad row leaves no trace
+                        handle(item)
+                else:
+                    handle(item)
+                continue
+            except InputError as exc:
+                err = InputError(exc.reason, run.path, line)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                err = InputError(f"malformed record ({type(exc).__name__}: {exc})", run.path, line)
+            if not skip_bad_rows:
+                raise err from None
+            # the savepoint undid the row: undo its counts and what it added to this run
+            report.added, report.updated, report.skipped, report.merged = counts
+            for eid, key in run.pending:
+                run.new_entities.pop(eid, None)
+                run.seen.pop(key, None)
+            report.bad_rows.append(str(err))
+            warnings.warn(f"skipped {err}", GlossaryWarning, stacklevel=3)
+        g._invalidate_matcher()
+
+
+def _conflict(g: Glossary, english: str, arabic: str, run: _ImportRun) -> tuple[int | None, bool]:
+    """``(entity id, merge)`` for an imported entity: ``(None, _)`` if it is new.
+
+    ``merge`` is True when the entity was added earlier by this same file.
+    Raises for ``fail``; the caller skips for ``skip``.
+    """
+    existing = g.find_entity(english=english)
+    if existing is None:
+        return None, False
+    if existing in run.new_entities:
+        key = (normalize(english, "en"), normalize(arabic, "ar"))
+        first = run.seen.get(key)
+        if first is not None:
+            warnings.warn(
+                f"{run.path}:{run.line}: duplicate of line {first} (same English and Arabic); merged",
+                GlossaryWarning,
+                stacklevel=4,
+            )
+        run.report.merged += 1
+        return existing, True
+    if run.on_conflict == "fail":
+        raise InputError(
+            f"entity {english!r} already exists (id {existing}); on-conflict is fail "
+            "(use update to merge or skip to keep the stored one)"
+        )
+    return existing, False
+
+
+def _note_new(g: Glossary, eid: int, english: str, arabic: str, run: _ImportRun) -> None:
+    key = (normalize(english, "en"), normalize(arabic, "ar"))
+    if eid not in run.new_entities:
+        run.new_entities[eid] = run.line
+        run.pending.append((eid, key))
+    if key not in run.seen:
+        run.seen[key] = run.line
+        run.pending.append((-1, key))
+
+
+def _import_row(g: Glossary, row: dict[str, str], run: _ImportRun) -> None:
+    english, arabic = check_canonical(row.get("english") or "", row.get("arabic") or "", mixed=True)
+    kind = (row.get("kind") or "").strip().lower() or None
+    if kind is not None:
+        check_kind(kind)
+    note = (row.get("note") or "").strip() or None
+    row_source = (row.get("source") or "").strip() or run.source
+    variants = formats.split_list(row.get("variants"))
+    aliases = formats.split_list(row.get("aliases"))
+    report = run.report
+    existing, merge = _conflict(g, english, arabic, run)
+    if existing is None:
+        eid = g._insert_entity(english, arabic, kind or "other", note, row_source)
+        g._insert_name(eid, english, "canonical", "approved", row_source)
+        g._insert_name(eid, arabic, "canonical", "approved", row_source)
+        report.added += 1
+    elif run.on_conflict == "skip" and not merge:
+        report.skipped += 1
+        return
+    else:
+        eid = existing
+        g._insert_name(eid, english, "variant", "approved", row_source)
+        g._insert_name(eid, arabic, "variant", "approved", row_source)
+        _update_entity_info(g, eid, kind, note)
+        if not merge:
+            report.updated += 1
+    if existing is None or merge:
+        _note_new(g, eid, english, arabic, run)
+    for text in variants:
+        g._insert_name(eid, text, "variant", "approved", row_source)
+    for text in aliases:
+        g._insert_name(eid, text, "alias", "approved", row_source)
+
+
+def _update_entity_info(g: Glossary, eid: int, kind: str | None, note: str | None) -> None:
+    if kind is not None or note is not None:
+        g.db.execute(
+            "UPDATE entities SET kind = coalesce(?, kind), note = coalesce(?, note), "
+            "updated = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
+            [kind, note, eid],
+        )
+
+
+def _import_jsonl(g: Glossary, path: str | Path, report: ImportReport, on_conflict: str) -> None:
+    """Restore a JSON Lines dump into the open transaction (kept for callers of the old API)."""
+    run = _ImportRun(report, str(path), on_conflict, None)
+    for line, obj in formats.read_jsonl(path):
+        run.line = line
+        try:
+            _import_record(g, obj, run)
+        except InputError as exc:
+            raise InputError(exc.reason, path, line) from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"malformed record ({exc})", path, line) from None
+
+
+def _import_record(g: Glossary, obj: dict[str, Any], run: _ImportRun) -> None:
+    kind = obj.get("type")
+    if kind == "entity":
+        _restore_entity(g, obj, run)
+    elif kind == "tm_unit":
+        _restore_tm_unit(g, obj)
+    else:
+        raise InputError(f"unknown record type {kind!r} (expected entity or tm_unit)")
+
+
+def _restore_entity(g: Glossary, obj: dict[str, Any], run: _ImportRun) -> None:
+    """Add (or merge) one entity record: the JSON Lines shape, also what TBX concepts become."""
+    english, arabic = check_canonical(obj["english"], obj["arabic"], mixed=True)
+    kind = obj.get("kind") or "other"
+    check_kind(kind)
+    names = obj.get("names") or []
+    if not isinstance(names, list):
+        raise InputError("names must be a list")
+    for name in names:
+        role = name.get("role", "variant")
+        status = name.get("status", "approved")
+        if role not in ROLES or status not in STATUSES:
+            raise InputError(f"bad role/status {role!r}/{status!r}")
+    existing, merge = _conflict(g, english, arabic, run)
+    if existing is not None:
+        if run.on_conflict == "skip" and not merge:
+            run.report.skipped += 1
+            return
+        eid = existing
+        g._insert_name(eid, english, "variant", "approved", obj.get("source"))
+        g._insert_name(eid, arabic, "variant", "approved", obj.get("source"))
+        _update_entity_info(g, eid, kind if kind != "other" else None, obj.get("note") or None)
+        if not merge:
+            run.report.updated += 1
+    else:
+        wanted = obj.get("id")
+        free = (
+            isinstance(wanted, int)
+            and not isinstance(wanted, bool)
+            and wanted > 0
+            and g.db.execute("SELECT 1 FROM entities WHERE id = ?", [wanted]).fetchone() is None
+        )
+        cols = ["english", "arabic", "english_norm", "arabic_norm", "kind", "note", "source"]
+        vals = [
+            english,
+            arabic,
+            normalize(english, "en"),
+            normalize(arabic, "ar"),
+            kind,
+            obj.get("note"),
+            obj.get("source"),
+        ]
+        for ts in ("created", "updated"):
+            if obj.get(ts):
+                cols.append(ts)
+                vals.append(obj[ts])
+        if free:
+            cols.insert(0, "id")
+            vals.insert(0, wanted)
+        cur = g.db.execute(f"INSERT INTO entities ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", vals)
+        assert cur.lastrowid is not None
+        eid = cur.lastrowid
+        run.report.added += 1
+        _note_new(g, eid, english, arabic, run)
+        if not any(n.get("role") == "canonical" for n in names):
+            g._insert_name(eid, english, "canonical", "approved", obj.get("source"))
+            g._insert_name(eid, arabic, "canonical", "approved", obj.get("source"))
+    for name in names:
+        role = name.get("role", "variant")
+        if existing is not None and role == "canonical":
+            role = "variant"
+        nid = g._insert_name(eid, name["text"], role, name.get("status", "approved"), name.get("source"))
+        if name.get("created"):
+            g.db.execute("UPDATE names SET created = ? WHERE id = ?", [name["created"], nid])
+
+
+def _restore_tm_unit(g: Glossary, obj: dict[str, Any]) -> None:
+    cols = [
+        "source",
+        "target",
+        "source_lang",
+        "target_lang",
+        "source_norm",
+        "target_norm",
+        "note",
+        "origin",
+        "props",
+        "created",
+        "updated",
+    ]
+    record = {c: obj.get(c) for c in cols if obj.get(c) is not None}
+    record["source_norm"] = normalize(obj["source"])
+    record["target_norm"] = normalize(obj["target"])
+    wanted = obj.get("id")
+    if isinstance(wanted, int) and g.db.execute("SELECT 1 FROM tm_units WHERE id = ?", [wanted]).fetchone() is None:
+        record["id"] = wanted
+    keys = list(record)
+    g.db.execute(
+        f"INSERT INTO tm_units ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
+        [record[k] for k in keys],
+    )
+
+
+def export_file(g: Glossary, path: str | Path, *, format: str | None = None, direction: str = "ar-en") -> int:
+    """Write the glossary to a file (format from the suffix or ``format``); returns records written.
+
+    * ``jsonl``: lossless -- every entity and name with role, status,
+      source and timestamps, and the translation memory; imports back
+      identically into an empty store.
+    * ``csv``/``tsv``: approved spellings in the import layout, so an export
+      imports back to the same entities; ``excel-csv``: the same as CSV
+      with a BOM and CRLF for spreadsheet programs.
+    * ``tbx`` (v3, TBX-Basic) / ``tbx2`` (v2 martif): one concept per entity,
+      one term per spelling, roles kept (see :mod:`glossary.tbx`).
+    * ``omegat``: a glossary for OmegaT; ``direction="ar-en"`` (default)
+      writes one line per approved Arabic spelling with its canonical English,
+      so every spelling in an Arabic source text is recognised;
+      ``"en-ar"`` writes canonical English -> canonical Arabic, one line
+      per entity.  The comment column holds the entity note.
+    """
+    fmt = formats.format_for(path, format)
+    if not formats.FORMATS[fmt][2]:
+        raise InputError(f"cannot export format {fmt!r}", path)
+    if fmt == "jsonl":
+        return formats.write_jsonl(
+            path,
+            dump_records(
+                g,
+            ),
+        )
+    if fmt in ("csv", "tsv", "excel-csv"):
+        return formats.write_table(
+            path,
+            fmt,
+            _table_rows(
+                g,
+            ),
+            formats.GLOSSARY_COLUMNS,
+        )
+    if fmt in ("tbx", "tbx2"):
+        return tbx.write_tbx(path, g.entities(), version=3 if fmt == "tbx" else 2)
+    if direction not in ("ar-en", "en-ar"):
+        raise InputError(f"unknown direction {direction!r}; use ar-en or en-ar")
+    return formats.write_omegat(path, _omegat_rows(g, direction))
+
+
+def _omegat_rows(g: Glossary, direction: str) -> Iterator[tuple[str, str, str]]:
+    for e in g.entities():
+        note = e.note or ""
+        if direction == "en-ar":
+            yield e.english, e.arabic, note
+            continue
+        for n in e.names:
+            if n.lang == "ar" and n.status == "approved":
+                yield n.text, e.english, note
+
+
+def _table_rows(g: Glossary) -> Iterator[dict[str, Any]]:
+    for e in g.entities():
+        approved = [n for n in e.names if n.status == "approved"]
+        yield {
+            "english": e.english,
+            "arabic": e.arabic,
+            "kind": e.kind,
+            "variants": formats.LIST_SEPARATOR.join(n.text for n in approved if n.role == "variant"),
+            "aliases": formats.LIST_SEPARATOR.join(n.text for n in approved if n.role == "alias"),
+            "note": e.note,
+            "source": e.source,
+        }
+
+
+def dump_records(g: Glossary) -> Iterator[dict[str, Any]]:
+    """Every entity (with all its names) and every TM unit as plain records: the JSONL export.
+
+    Two stores hold the same data exactly when their dumps are equal.
+    """
+    for e in g.entities():
+        created = dict(g.db.execute("SELECT id, created FROM names WHERE entity_id = ?", [e.id]).fetchall())
+        yield {
+            "type": "entity",
+            "id": e.id,
+            "english": e.english,
+            "arabic": e.arabic,
+            "kind": e.kind,
+            "note": e.note,
+            "source": e.source,
+            "created": e.created,
+            "updated": e.updated,
+            "names": [
+                {
+                    "text": n.text,
+                    "lang": n.lang,
+                    "role": n.role,
+                    "status": n.status,
+                    "source": n.source,
+                    "created": created.get(n.id),
+                }
+                for n in e.names
+            ],
+        }
+    g.db.conn.row_factory = sqlite3.Row
+    try:
+        rows = g.db.execute(
+            "SELECT id, source, target, source_lang, target_lang, note, origin, props, created, "
+            "updated FROM tm_units ORDER BY id"
+        ).fetchall()
+    finally:
+        g.db.conn.row_factory = None
+    for r in rows:
+        yield {"type": "tm_unit", **{k: r[k] for k in r.keys()}}  # noqa: SIM118 (Row iterates values)
