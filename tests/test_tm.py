@@ -9,10 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glossary import Glossary
+from glossary import tm as tm_module
 from glossary.errors import InputError, NotFoundError
 from glossary.normalize import normalize
+from glossary.tm import tokenwise_normalize
+from glossary.tmx import TMXWriter
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 
@@ -228,3 +233,125 @@ def test_cli(tmp_path: Path) -> None:
     assert len(r.stderr.strip().splitlines()) == 1
     r = run_cli(db, "tm", "import", str(out), "--on-duplicate", "merge")
     assert r.returncode == 2
+
+
+# ---------------------------------------------------------------------- normalization memo
+
+# Arabic letters, harakat, tatweel, hamza forms, presentation forms, Arabic-Indic
+# digits, punctuation, Latin with accents and combining marks, Greek sigma (its
+# lower case depends on the next letter), ligatures that NFKC expands into
+# several words, and every kind of whitespace Python splits on.
+_PIECES = st.one_of(
+    st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
+    st.characters(min_codepoint=0xFB50, max_codepoint=0xFEFF),
+    st.characters(min_codepoint=0x0300, max_codepoint=0x036F),
+    st.sampled_from(list("AbcÉéßİıΣσςΟΔ-_.,،؛!? '\"«»()0123456789٠١٢٣")),
+    st.sampled_from(["\u00a8", "\ufdfa", "\ufdfb", "\u2474", "\u200c", "\u200f", "\ufeff", "\u00ad"]),
+    st.sampled_from([" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\u00a0", "\u1680",
+                     "\u2000", "\u2009", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000"]),
+    st.characters(),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_tokenwise_normalize_is_normalize(text: str) -> None:
+    """The import's per-token memo gives exactly normalize() of the whole text, in both scripts."""
+    for lang in ("ar", "en"):
+        assert tokenwise_normalize(text, lang) == normalize(text, lang)
+        assert tokenwise_normalize(text, lang) == normalize(text, lang)  # now from the memo
+
+
+def test_tokenwise_normalize_on_seed_text() -> None:
+    for line in seed_lines()[:200]:
+        assert tokenwise_normalize(line, "ar") == normalize(line, "ar")
+    assert tm_module._TOKENWISE_OK
+
+
+# ---------------------------------------------------------------------- candidates and swaps
+
+
+def test_swapped_entity_found_when_the_new_name_is_common(g: Glossary) -> None:
+    """The query's rarest terms are the swapped-in name, which many other units share:
+    the original (same words, another name) must still be a candidate and come first."""
+    target = g.tm.add("وقال لافروف إن المحادثات مع الوفد الكوري كانت بناءة ومفيدة للغاية",
+                      "Lavrov said the talks with the Korean delegation were very constructive and useful")
+    for i, line in enumerate(seed_lines()):
+        g.tm.add(f"{line} وقال شويغو", f"t{i}")
+        g.tm.add(f"وأكد شويغو أن {line}", f"u{i}")
+    assert sum(1 for u in g.tm.units() if "شويغو" in u.source) > tm_module.CANDIDATES
+    query = "وقال شويغو إن المحادثات مع الوفد الكوري كانت بناءة ومفيدة للغاية"
+    assert target in g.tm.candidates(query)
+    hit = g.tm.search(query)[0]
+    assert hit.unit_id == target and hit.score >= 90
+    assert hit.repaired_target == "Shoigu said the talks with the Korean delegation were very constructive and useful"
+
+
+def test_units_differing_only_in_entities_rank_by_entities_matched(g: Glossary) -> None:
+    one_off = g.tm.add("التقى بوتين مع لافروف في موسكو لبحث التعاون", "a")
+    two_off = g.tm.add("التقى شويغو مع لافروف في بكين لبحث التعاون", "b")
+    hits = g.tm.search("التقى بوتين مع شويغو في موسكو لبحث التعاون")
+    assert [h.unit_id for h in hits] == [one_off, two_off]
+    assert hits[0].score > hits[1].score
+
+
+# ---------------------------------------------------------------------- import pipeline
+
+
+def _tmx(path: Path, pairs: list[tuple[str, str]]) -> Path:
+    with TMXWriter(path, srclang="ar") as w:
+        for ar, en in pairs:
+            w.write_unit([("ar", ar, None), ("en", en, None)])
+    return path
+
+
+@pytest.mark.parametrize("empty", [True, False])
+def test_import_in_batches_indexes_every_unit(
+    g: Glossary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty: bool
+) -> None:
+    """Duplicates of units from earlier batches update them; tm_fts and the indexes stay right.
+
+    Into an empty TM (a bulk load: indexes built at the end, duplicates found in
+    memory) and into one that holds units.
+    """
+    monkeypatch.setattr(tm_module, "BATCH", 3)
+    indexes = g.db.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'tm_units' AND type = 'index'").fetchall()
+    lines = seed_lines()[:20]
+    if not empty:
+        g.tm.add(lines[0], "stored before")
+    pairs = [(line, f"first {i}") for i, line in enumerate(lines)]
+    pairs += [(lines[1], "second 1"), (lines[7], "second 7")]  # duplicates of earlier batches
+    assert g.tm.import_tmx(_tmx(tmp_path / "b.tmx", pairs), on_duplicate="update") == 22
+    rep = g.tm.last_import
+    assert rep is not None
+    assert (rep.read, rep.added, rep.updated, rep.duplicates) == (22, 19 + empty, 3 - empty, 3 - empty)
+    assert len(g.tm) == 20
+    assert sorted(indexes) == sorted(
+        g.db.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'tm_units' AND type = 'index'").fetchall()
+    )
+    g.db.execute("INSERT INTO tm_fts(tm_fts, rank) VALUES ('integrity-check', 1)")
+    for i, line in enumerate(lines):
+        expected = {0: "first 0", 1: "second 1", 7: "second 7"}.get(i, f"first {i}")
+        hit = g.tm.search(line, limit=1)[0]
+        assert hit.score == 100 and hit.target == expected
+    assert {h.source for h in g.tm.concordance("second")} == {"second 1", "second 7"}
+    assert not g.db.execute("SELECT 1 FROM meta WHERE key = 'tm_fts_deferred'").fetchone()
+
+
+def test_import_failing_late_imports_nothing(g: Glossary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches already stored are rolled back with the rest."""
+    monkeypatch.setattr(tm_module, "BATCH", 2)
+    path = _tmx(tmp_path / "ok.tmx", [(line, "x") for line in seed_lines()[:12]])
+    text = path.read_text(encoding="utf-8").replace("</body>", "<tu><tuv xml:lang='ar'><seg>broken</tu></body>")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="malformed XML"):
+        g.tm.import_tmx(path)
+    assert len(g.tm) == 0
+    assert g.tm.search(seed_lines()[0]) == []
+    assert not g.db.execute("SELECT 1 FROM meta WHERE key = 'tm_fts_deferred'").fetchone()
+
+
+def test_props_json_is_json_dumps() -> None:
+    value = {"tmx": {"tu": {"tuid": "7", "creationtool": 'a "quoted"\\ tool\n'},
+                     "props": [["x-domain", "أخبار"]], "source": {"lang": "ar-SA", "notes": ["\x01é"]}}}
+    assert tm_module._to_json(value) == json.dumps(value, ensure_ascii=False)

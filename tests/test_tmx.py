@@ -248,3 +248,17 @@ def test_streaming_progress(g: Glossary, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     assert g.tm.import_tmx(p, progress=lambda d, t: seen.append((d, t))) == 3000
     assert seen[-1][0] == seen[-1][1] == p.stat().st_size
+
+
+def test_markup_is_rebuilt_from_the_first_inline_element(tmp_path: Path) -> None:
+    """Text before the first inline element is kept in the markup; code content is not text."""
+    ar = next(iter(read_tmx(write(tmp_path, "a.tmx", TMX14)))).variant("ar")
+    assert ar is not None
+    assert ar.markup == 'وصلت وزيرة الخارجية إلى <bpt i="1">&lt;b&gt;</bpt>موسكو<ept i="1">&lt;/b&gt;</ept>'
+    assert ar.text == "وصلت وزيرة الخارجية إلى موسكو"
+
+
+@pytest.mark.parametrize("root", ["<tuv xml:lang='ar'><seg>x</seg></tuv>", "<seg>x</seg>", "<tu/>"])
+def test_misplaced_root_is_not_tmx(tmp_path: Path, root: str) -> None:
+    with pytest.raises(InputError, match="not a TMX file"):
+        list(read_tmx(write(tmp_path, "x.tmx", root)))

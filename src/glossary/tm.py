@@ -31,11 +31,31 @@ aligned (Levenshtein alignment over tokens) and the weighted edit distance is
 
 rounded to one decimal and never below 0.  100 means the two segments are the
 same after normalization (where an entity counts as itself, whatever its
-spelling); any difference caps the score at 99.9.  Ties rank the most recently
-updated unit first.
+spelling); any difference caps the score at 99.9.  So a unit that differs from
+the query only in entities scores above one that differs in a word, and two
+such units rank by how many of their entities match the query's.  Ties rank
+the most recently updated unit first.
 
-Candidates come from the ``tm_fts`` FTS5 index (the query's rarest terms, bm25
-order) plus the exact ``source_norm`` index, never a scan of every unit.
+Candidates
+----------
+Only a few units are scored, never every unit.  They come from the exact
+``source_norm`` index and the ``tm_fts`` FTS5 index:
+
+1. units whose normalized source is the query's;
+2. *the same sentence with other names* (when the query holds an entity or a
+   number): units holding every one of the query's words, entities and numbers
+   left out (its ``SKELETON_TERMS`` rarest words, one FTS5 ``AND`` query; at
+   most ``SKELETON_CANDIDATES``).  The rarest terms of such a query are
+   usually its names, which are what is cheapest to change;
+3. the ``CANDIDATES`` units with the best idf-weighted overlap with the query's
+   rarest terms (an entity's terms: every spelling of it), reading at most
+   ``POSTINGS_BUDGET`` postings past the three rarest terms.
+
+When there are more than ``SCORED`` of them, they are pre-ranked by token edit
+distance (rapidfuzz ``Levenshtein`` over token lists) with the formula's
+weights in small: a word costs 1, a token of a glossary spelling or a number
+``ENTITY_SWAP`` (0.3); the best ``SCORED`` are tagged and scored as above.
+Tagged units are remembered between searches until the glossary changes.
 
 Entity repair
 -------------
@@ -52,8 +72,11 @@ import heapq
 import json
 import math
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from json.encoder import encode_basestring as _json_string
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,8 +84,8 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .errors import InputError, NotFoundError
-from .normalize import ARABIC_TABLE, collapse_spaces, has_arabic, normalize, script_of
+from .errors import InputError, NotFoundError, StoreError
+from .normalize import Lang, has_arabic, normalize, script_of
 from .tmx import TMXUnit, TMXWriter, iso_date, primary_lang, tmx_date
 
 if TYPE_CHECKING:
@@ -73,10 +96,22 @@ DEFAULT_LIMIT = 5
 DEFAULT_MIN_SCORE = 70.0
 #: How many FTS candidates are scored per query.
 CANDIDATES = 40
+#: Tagged units remembered between searches (per glossary version).
+TAG_CACHE = 50_000
+#: At most this many candidates are scored in full (the rest are pre-ranked out).
+SCORED = 20
+#: At most this many units come from the "same sentence, other names" query.
+SKELETON_CANDIDATES = 200
+#: At most this many of the query's words make up the "same sentence, other names" query.
+SKELETON_TERMS = 6
+#: What replacing an entity by another of its kind costs in the score (and weighs in pre-ranking).
+ENTITY_SWAP = 0.3
 #: At most this many of the query's rarest terms are looked up in the index …
 QUERY_TERMS = 8
 #: … and, past the first three, only while the postings read stay under this.
-POSTINGS_BUDGET = 8000
+POSTINGS_BUDGET = 5000
+#: Units per batch of a TMX import (one statement stores a batch).
+BATCH = 2000
 #: Proclitics that may stick to a name: وبوتين, لموسكو, بموسكو.
 PROCLITICS = "وبلفك"
 
@@ -238,6 +273,20 @@ class EntityIndex:
                 self.aliases.setdefault((eid, lang), []).append(text)
         for options in self.first.values():
             options.sort(key=lambda o: -len(o[0]))
+        #: every token of every spelling (what the candidate pre-ranking treats as cheap to change)
+        self.vocab: frozenset[str] = frozenset(
+            t for options in self.first.values() for toks, _e in options for t in toks
+        )
+        self._tagged: dict[str, _Tagged] = {}
+
+    def tag_norm(self, norm: str) -> _Tagged:
+        """:meth:`tag` of a normalized text, remembered (a TM's units come back as candidates)."""
+        found = self._tagged.get(norm)
+        if found is None:
+            if len(self._tagged) >= TAG_CACHE:
+                self._tagged.clear()
+            found = self._tagged[norm] = self.tag(tokens(norm))
+        return found
 
     def _match(self, toks: list[str], i: int, first: str) -> tuple[int, int] | None:
         for cand, eid in self.first.get(first, ()):
@@ -311,7 +360,7 @@ class EntityIndex:
 
 def _replace_cost(q: str, s: str, qe: int | None, se: int | None, kinds: dict[int, str]) -> float:
     if qe is not None and se is not None:
-        return 0.3 if kinds.get(qe) == kinds.get(se) else 0.5
+        return ENTITY_SWAP if kinds.get(qe) == kinds.get(se) else 0.5
     if qe is not None or se is not None:
         return 1.0
     if q[0] == _NUMBER and s[0] == _NUMBER:
@@ -357,6 +406,11 @@ class TranslationMemory:
         self.last_import: TMImportReport | None = None
         self._df: dict[str, int] | None = None
         self._df_top = 0
+        self._fts_upto = 0  # during an import: the last unit id already in tm_fts
+        self._last_id = 0  # during a bulk import: the last unit id stored
+        self._has_json: bool | None = None
+        # during a bulk import: (source_lang, target_lang, source_norm) -> [(id, target_norm)]
+        self._bulk: dict[tuple[str, str, str], list[tuple[int, str]]] | None = None
         self._check_normalization()
 
     # ------------------------------------------------------------------ upkeep
@@ -494,7 +548,7 @@ class TranslationMemory:
 
     # ------------------------------------------------------------------ matching
     def _tag(self, norm: str) -> _Tagged:
-        return self.entity_index().tag(tokens(norm))
+        return self.entity_index().tag_norm(norm)
 
     def search(
         self, text: str, limit: int = DEFAULT_LIMIT, min_score: float = DEFAULT_MIN_SCORE
@@ -514,29 +568,14 @@ class TranslationMemory:
             return []
         ents = self.entity_index()
         q = ents.tag(toks)
-        terms = set(toks)
-        for eid in {e for e in q.entities if e is not None}:
-            terms |= ents.spelling_terms(eid, lang)
-        ids = self._candidates(terms, norm, lang)
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        rows = self.db.execute(
-            f"""SELECT id, source, target, source_lang, target_lang, source_norm, target_norm,
-                       note, origin, updated FROM tm_units WHERE id IN ({marks})""",
-            list(ids),
-        ).fetchall()
+        rows = self._candidates(q, toks, norm, lang, ents)
         scored: list[tuple[float, str, int, TMHit, _Tagged, list[tuple[int, int]]]] = []
-        for uid, src, tgt, sl, tl, sn, tn, note, origin, updated in rows:
+        for uid, src, tgt, sl, tl, _side, note, origin, updated in rows:
             if sl == lang:
-                side, other, side_lang, other_lang, rev = sn, tgt, sl, tl, False
-                shown_src = src
-            elif tl == lang:
-                side, other, side_lang, other_lang, rev = tn, src, tl, sl, True
-                shown_src = tgt
+                other, side_lang, other_lang, rev, shown_src = tgt, sl, tl, False, src
             else:
-                continue
-            s = ents.tag(tokens(side))
+                other, side_lang, other_lang, rev, shown_src = src, tl, sl, True, tgt
+            s = ents.tag_norm(_side)
             score, replaced = score_tagged(q, s, ents.kind)
             if score < min_score:
                 continue
@@ -551,6 +590,18 @@ class TranslationMemory:
             hits.append(hit)
         return hits
 
+    def candidates(self, text: str) -> list[int]:
+        """The ids of the units :meth:`search` would score for ``text`` (for diagnostics)."""
+        if not text or not text.strip():
+            return []
+        lang = script_of(text)
+        norm = normalize(text, lang)
+        toks = tokens(norm)
+        if not toks:
+            return []
+        ents = self.entity_index()
+        return [row[0] for row in self._candidates(ents.tag(toks), toks, norm, lang, ents)]
+
     def _doc_freq(self) -> tuple[dict[str, int], int]:
         """Document frequency of every indexed term (cached; rebuilt when the TM grew by 10%).
 
@@ -563,17 +614,34 @@ class TranslationMemory:
             self._df_top = top
         return self._df, max(top, 1)
 
-    def _candidates(self, terms: set[str], norm: str, lang: str) -> list[int]:
-        """Unit ids worth scoring: exact normalized source, then the best idf-weighted overlap
-        with the query's rarest terms (each term's posting list read from ``tm_fts``)."""
+    def _candidates(
+        self, q: _Tagged, toks: list[str], norm: str, lang: str, ents: EntityIndex
+    ) -> list[tuple[Any, ...]]:
+        """The units worth scoring, as ``(id, source, target, source_lang, target_lang,
+        side_norm, note, origin, updated)`` rows (see "Candidates" in the module doc)."""
         ids: dict[int, None] = {}
         for (uid,) in self.db.execute(
             "SELECT id FROM tm_units WHERE source_norm = ? ORDER BY id DESC LIMIT ?", [norm, CANDIDATES]
         ):
             ids[uid] = None
-        if not terms:
-            return list(ids)
         df, total = self._doc_freq()
+        # 1. the same sentence with other names: every word of the query (entities and
+        #    numbers aside), in one FTS5 AND query
+        plain = {k for k, e in zip(q.keys, q.entities, strict=True) if e is None and k[0] != _NUMBER}
+        words = sorted(plain, key=lambda t: (df.get(t, 0), t))[:SKELETON_TERMS]
+        if words and any(e is not None or k[0] == _NUMBER for k, e in zip(q.keys, q.entities, strict=True)):
+            match = " AND ".join(f'"{w}"' for w in words)
+            for (rid,) in self.db.execute(
+                "SELECT rowid FROM tm_fts WHERE tm_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+                [match, SKELETON_CANDIDATES],
+            ):
+                ids[rid] = None
+        # 2. the best idf-weighted overlap with the query's rarest terms (an entity's:
+        #    every spelling of it)
+        entity_terms: set[str] = set()
+        for eid in {e for e in q.entities if e is not None}:
+            entity_terms |= ents.spelling_terms(eid, lang)
+        terms = set(toks) | entity_terms
         ranked = sorted(terms, key=lambda t: (df.get(t, 0), t))
         weights: dict[int, float] = {}
         read = used = 0
@@ -591,7 +659,35 @@ class TranslationMemory:
             used += 1  # noqa: SIM113 (counts looked-up terms, not loop turns)
         for rid, _w in heapq.nlargest(CANDIDATES, weights.items(), key=itemgetter(1)):
             ids[rid] = None
-        return list(ids)
+        if not ids:
+            return []
+        side = "CASE WHEN source_lang = ? THEN source_norm ELSE target_norm END"
+        if len(ids) > SCORED:
+            # 3. pre-rank: token edit distance over the words (a word costs 1 in the
+            #    score), plus over entity and number tokens weighted as a swap
+            marks = ",".join("?" * len(ids))
+            sides = self.db.execute(
+                f"SELECT id, {side} FROM tm_units WHERE id IN ({marks}) AND (source_lang = ? OR target_lang = ?)",
+                [lang, *ids, lang, lang],
+            ).fetchall()
+            cheap = ents.vocab
+            q_words = [t for t in toks if t not in cheap and not t.isdigit()]
+            q_cheap = [t for t in toks if t in cheap or t.isdigit()]
+            distance = Levenshtein.distance
+
+            def pre(row: tuple[int, str]) -> tuple[float, int]:
+                c = tokens(row[1])
+                c_words = [t for t in c if t not in cheap and not t.isdigit()]
+                c_cheap = [t for t in c if t in cheap or t.isdigit()]
+                return distance(q_words, c_words) + ENTITY_SWAP * distance(q_cheap, c_cheap), -row[0]
+
+            ids = dict.fromkeys(r[0] for r in heapq.nsmallest(SCORED, sides, key=pre))
+        marks = ",".join("?" * len(ids))
+        return self.db.execute(
+            f"""SELECT id, source, target, source_lang, target_lang, {side}, note, origin, updated
+                FROM tm_units WHERE id IN ({marks}) AND (source_lang = ? OR target_lang = ?)""",
+            [lang, *ids, lang, lang],
+        ).fetchall()
 
     def _repair(
         self,
@@ -694,6 +790,12 @@ class TranslationMemory:
         it (``keep``; an identical pair is still never stored twice).
         The whole file is one transaction: an error imports nothing.
         ``last_import`` holds the :class:`TMImportReport`.
+
+        Speed: units are normalized token by token through a memo
+        (:func:`tokenwise_normalize`), stored ``BATCH`` at a time, and indexed
+        in ``tm_fts`` once per batch; into an empty TM (a bulk load) ``tm_fts``
+        and ``tm_units``' indexes are built once at the end and duplicates are
+        found in memory.
         """
         import time
 
@@ -709,14 +811,17 @@ class TranslationMemory:
         report = TMImportReport(str(path))
         header_src: list[str | None] = [None]
 
+        ways: dict[str, tuple[str, str] | None] = {}
+
         def direction(unit: TMXUnit) -> tuple[str, str] | None:
-            if forced_src:
-                src = forced_src
-            else:
-                declared = primary_lang(unit.srclang or header_src[0] or "")
-                src = declared if declared in pair else default_src
-            tgt = next(iter(pair - {src}), None)
-            return (src, tgt) if tgt else None
+            declared = unit.srclang or header_src[0] or ""
+            if declared not in ways:
+                src = forced_src or primary_lang(declared)
+                if src not in pair:
+                    src = default_src
+                tgt = next(iter(pair - {src}), None)
+                ways[declared] = (src, tgt) if tgt else None
+            return ways[declared]
 
         from .tmx import TMXReader
 
@@ -740,45 +845,96 @@ class TranslationMemory:
         report: TMImportReport,
         reader_header_src: list[str | None],
     ) -> None:
-        batch: list[tuple[Any, ...]] = []
+        now = _now()
         with self.g._write():
-            # index each batch in one statement instead of row by row (see m003_tm_index)
+            # index the new rows once per batch (once at the end of a bulk load) instead of
+            # row by row (see m003_tm_index); rows above _fts_upto are not in tm_fts yet
             self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('tm_fts_deferred', '1')")
-            for unit in reader:
-                if reader_header_src[0] is None:
-                    reader_header_src[0] = reader.header.srclang or ""
-                report.read += 1
-                way = direction(unit)
-                src_seg = unit.variant(way[0]) if way else None
-                tgt_seg = unit.variant(way[1]) if way else None
-                if way is None or src_seg is None or tgt_seg is None:
-                    report.incomplete += 1
-                    report.skipped += 1
-                    continue
-                src_text = _clean(src_seg.text)
-                tgt_text = _clean(tgt_seg.text)
-                if not src_text or not tgt_text:
-                    report.incomplete += 1
-                    report.skipped += 1
-                    continue
-                batch.append(_row_from_tmx(unit, src_seg, tgt_seg, src_text, tgt_text, way, origin))
-                if len(batch) >= 2000:
-                    self._store_batch(batch, on_duplicate, report)
-                    batch = []
-            if batch:
-                self._store_batch(batch, on_duplicate, report)
+            self._fts_upto = int(self.db.execute("SELECT coalesce(max(id), 0) FROM tm_units").fetchone()[0])
+            rebuild: list[str] = []
+            if self._fts_upto == 0:
+                # a bulk load into an empty TM: build tm_units' indexes once at the end (sorting
+                # beats 100,000s of inserts at random places); duplicates are found in memory
+                self._bulk = {}
+                for name, sql in self.db.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tm_units' "
+                    "AND sql IS NOT NULL"
+                ).fetchall():
+                    self.db.execute(f'DROP INDEX "{name}"')
+                    rebuild.append(sql)
+            self._last_id = self._fts_upto
+            try:
+                self._read_units(reader, direction, origin, on_duplicate, report, reader_header_src, now)
+            finally:
+                self._bulk = None
+            self._index_new()
+            for sql in rebuild:  # on an error the rollback brings them back
+                self.db.execute(sql)
             self.db.execute("DELETE FROM meta WHERE key = 'tm_fts_deferred'")
 
-    def _store_batch(self, batch: list[tuple[Any, ...]], on_duplicate: str, report: TMImportReport) -> None:
+    def _read_units(
+        self,
+        reader: Any,
+        direction: Callable[[TMXUnit], tuple[str, str] | None],
+        origin: str | None,
+        on_duplicate: str,
+        report: TMImportReport,
+        reader_header_src: list[str | None],
+        now: str,
+    ) -> None:
+        batch: list[tuple[Any, ...]] = []
+        for unit in reader:
+            if reader_header_src[0] is None:
+                reader_header_src[0] = reader.header.srclang or ""
+            report.read += 1
+            way = direction(unit)
+            src_seg = unit.variant(way[0]) if way else None
+            tgt_seg = unit.variant(way[1]) if way else None
+            if way is None or src_seg is None or tgt_seg is None:
+                report.incomplete += 1
+                report.skipped += 1
+                continue
+            src_text = _clean(src_seg.text)
+            tgt_text = _clean(tgt_seg.text)
+            if not src_text or not tgt_text:
+                report.incomplete += 1
+                report.skipped += 1
+                continue
+            batch.append(_row_from_tmx(unit, src_seg, tgt_seg, src_text, tgt_text, way, origin))
+            if len(batch) >= BATCH:
+                self._store_batch(batch, on_duplicate, report, now)
+                batch = []
+        if batch:
+            self._store_batch(batch, on_duplicate, report, now)
+
+    def _index_new(self) -> None:
+        """Add the units stored since the last call to ``tm_fts`` (a deferred import's rows)."""
+        self.db.execute(
+            "INSERT INTO tm_fts(rowid, source_norm, target_norm) "
+            "SELECT id, source_norm, target_norm FROM tm_units WHERE id > ?",
+            [self._fts_upto],
+        )
+        self._fts_upto = int(self.db.execute("SELECT coalesce(max(id), 0) FROM tm_units").fetchone()[0])
+
+    def _store_batch(
+        self, batch: list[tuple[Any, ...]], on_duplicate: str, report: TMImportReport, now: str
+    ) -> None:
         # row: (line, source, target, sl, tl, sn, tn, note, origin, props, created, updated)
         norms = sorted({r[5] for r in batch})
         existing: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
-        for i in range(0, len(norms), 500):
-            chunk = norms[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        chunks: list[list[str]] = []
+        where = "source_norm IN ({})"
+        if self._bulk is not None:
+            existing = self._bulk
+        elif self._json_rows():
+            chunks = [[json.dumps(norms, ensure_ascii=False)]]
+            where = "source_norm IN (SELECT value FROM json_each(?))"
+        else:
+            chunks = [norms[i : i + 500] for i in range(0, len(norms), 500)]
+        for chunk in chunks:
             for uid, sl, tl, sn, tn in self.db.execute(
-                f"SELECT id, source_lang, target_lang, source_norm, target_norm FROM tm_units "
-                f"WHERE source_norm IN ({marks}) ORDER BY id",
+                "SELECT id, source_lang, target_lang, source_norm, target_norm FROM tm_units "
+                f"WHERE {where.format(','.join('?' * len(chunk)))} ORDER BY id",
                 chunk,
             ):
                 existing.setdefault((sl, tl, sn), []).append((uid, tn))
@@ -811,27 +967,41 @@ class TranslationMemory:
                 else:
                     assert stored is not None
                     uid = stored[-1][0]
+                    if uid > self._fts_upto:
+                        # stored earlier in this import, not indexed yet: index it first,
+                        # so the update trigger removes from tm_fts what is in tm_fts
+                        self._index_new()
                     self.db.execute(
-                        f"""UPDATE tm_units SET source = ?, target = ?, target_norm = ?, note = ?,
-                            props = ?, updated = coalesce(?, {_NOW}) WHERE id = ?""",
-                        [row[1], row[2], row[6], row[7], row[9], row[11], uid],
+                        """UPDATE tm_units SET source = ?, target = ?, target_norm = ?, note = ?,
+                            props = ?, updated = coalesce(?, ?) WHERE id = ?""",
+                        [row[1], row[2], row[6], row[7], row[9], row[11], now, uid],
                     )
                     stored[-1] = (uid, tn)
                     report.updated += 1
         if inserts:
-            first = int(self.db.execute("SELECT coalesce(max(id), 0) FROM tm_units").fetchone()[0])
-            self.db.conn.executemany(
-                f"""INSERT INTO tm_units (source, target, source_lang, target_lang, source_norm,
-                    target_norm, note, origin, props, created, updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, {_NOW}), coalesce(?, {_NOW}))""",
-                [r[1:] for r in inserts],
-            )
-            self.db.execute(
-                "INSERT INTO tm_fts(rowid, source_norm, target_norm) "
-                "SELECT id, source_norm, target_norm FROM tm_units WHERE id > ?",
-                [first],
-            )
+            self.db.conn.executemany(_INSERT_ROW, [(*r[1:10], r[10] or now, r[11] or now) for r in inserts])
+            if self._bulk is None:
+                self._index_new()
+            else:
+                # rowids of an INTEGER PRIMARY KEY go up by one from max(id) (we hold the write
+                # lock); tm_fts is filled in one statement at the end of a bulk load
+                first = self._last_id + 1
+                self._last_id = int(self.db.execute("SELECT max(id) FROM tm_units").fetchone()[0])
+                if self._last_id - first + 1 != len(inserts):
+                    raise StoreError("tm_units ids are not consecutive during an import")
+                for uid, row in enumerate(inserts, first):
+                    self._bulk.setdefault((row[3], row[4], row[5]), []).append((uid, row[6]))
             report.added += len(inserts)
+
+    def _json_rows(self) -> bool:
+        """Whether this SQLite has ``json_each`` (JSON1: built in since 3.38, common before)."""
+        if self._has_json is None:
+            try:
+                self.db.execute("SELECT count(*) FROM json_each('[1]')").fetchone()
+                self._has_json = True
+            except sqlite3.OperationalError:
+                self._has_json = False
+        return self._has_json
 
     def export_tmx(self, path: str | Path) -> int:
         """Write every unit to a TMX 1.4 file (atomically); returns the units written.
@@ -875,6 +1045,10 @@ class TranslationMemory:
 
 # ---------------------------------------------------------------------- helpers
 
+_UNIT_COLUMNS = (
+    "source, target, source_lang, target_lang, source_norm, target_norm, note, origin, props, created, updated"
+)
+_INSERT_ROW = f"INSERT INTO tm_units ({_UNIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _UNIT_COLS = "id, source, target, source_lang, target_lang, note, origin, props, created, updated"
 _TU_ATTRS = frozenset({
     "tuid", "o-encoding", "datatype", "usagecount", "lastusagedate", "creationtool",
@@ -896,26 +1070,62 @@ def _unit(row: tuple[Any, ...]) -> TMUnit:
 
 def _clean(text: str) -> str:
     """Trim the ends; inside, only line breaks with their indentation become a space (NBSP stays)."""
-    return _LINE_BREAKS.sub(" ", text).strip()
+    if "\n" in text or "\r" in text:
+        text = _LINE_BREAKS.sub(" ", text)
+    return text.strip()
 
 
-def _ascii_latin(text: str) -> str:
-    return collapse_spaces(text.lower().translate(ARABIC_TABLE))
+def _now() -> str:
+    """The store's timestamp format (as ``strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`` in SQL)."""
+    now = datetime.now(UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
-# normalize_latin() decomposes every character to drop accents; for ASCII text
-# that is a no-op, so the TM (which normalizes both sides of every imported
-# unit) takes this shortcut -- only while it gives exactly normalize()'s result.
-_ASCII_PROBE = "  Kim Jong-Un's \"talks\" (2024): A/B; x_y, Z.  e-mail\tTAB!? #1 & 100% [ok] "
-_ASCII_OK = _ascii_latin(_ASCII_PROBE) == normalize(_ASCII_PROBE, "en")
+class _TokenMemo(dict[str, str]):
+    """token -> ``normalize(token, lang)``, filled on first use (the same words recur all the time)."""
+
+    def __init__(self, lang: Lang) -> None:
+        super().__init__()
+        self.lang: Lang = lang
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= _MEMO_SIZE:
+            self.clear()
+        value = self[token] = normalize(token, self.lang)
+        return value
+
+
+_MEMO_SIZE = 500_000
+_MEMOS = {"ar": _TokenMemo("ar"), "en": _TokenMemo("en")}
+
+
+def tokenwise_normalize(text: str, lang: Lang) -> str:
+    """:func:`normalize`, one whitespace-separated token at a time through a memo.
+
+    Exactly ``normalize(text, lang)``: normalization works per character (NFKC,
+    one translation table, case) and then collapses whitespace, and none of
+    its steps joins characters across whitespace, so normalizing the tokens
+    apart and joining the non-empty results with one space gives the same
+    string (``tests/test_tm.py`` checks this with hypothesis).  A TM's
+    vocabulary is small next to its running text, so nearly every token is a
+    dictionary hit and importing is several times faster.
+    """
+    return " ".join(filter(None, map(_MEMOS[lang].__getitem__, text.split())))
+
+
+# The equivalence is checked on a probe at import time as well: if normalize()
+# ever stops being token-local, the TM falls back to calling it on whole texts.
+_TOKEN_PROBE = (
+    "  إِبْرَاهِيمُ\u200c قال-لـ«بوتين»: ٢٠٢٤؛ ﺑﻮﺗﻴﻦ\tﻻ  Kim Jong-Un's ΟΔΟΣ Straße É\u0301 x\u00a0y ﷺ ¨a\n"
+)
+_TOKENWISE_OK = all(tokenwise_normalize(_TOKEN_PROBE, lang) == normalize(_TOKEN_PROBE, lang) for lang in ("ar", "en"))
 
 
 def _norm(text: str, lang: str) -> str:
-    if primary_lang(lang) == "ar":
-        return normalize(text, "ar")
-    if _ASCII_OK and text.isascii():
-        return _ascii_latin(text)
-    return normalize(text, "en")
+    side: Lang = "ar" if primary_lang(lang) == "ar" else "en"
+    if _TOKENWISE_OK:
+        return tokenwise_normalize(text, side)
+    return normalize(text, side)
 
 
 def _check_unit(source: str, target: str, source_lang: str, target_lang: str) -> tuple[str, str, str, str]:
@@ -973,7 +1183,7 @@ def _row_from_tmx(
             side["notes"] = seg.notes
         if side:
             meta[key] = side
-    note = "\n".join(n.strip() for n in unit.notes if n.strip()) or None
+    note = ("\n".join(n.strip() for n in unit.notes if n.strip()) or None) if unit.notes else None
     created = iso_date(unit.attrs.get("creationdate"))
     updated = iso_date(unit.attrs.get("changedate")) or created
     return (
@@ -986,10 +1196,28 @@ def _row_from_tmx(
         _norm(tgt_text, tl),
         note,
         unit_origin,
-        json.dumps({"tmx": meta}, ensure_ascii=False) if meta else None,
+        _to_json({"tmx": meta}) if meta else None,
         created,
         updated,
     )
+
+
+def _to_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` for the props of a unit (dicts, lists, strings).
+
+    The stock encoder builds a new C encoder per call, which costs more than
+    the whole rest of a unit's import; strings go through its C escaper here.
+    """
+    if type(value) is str:
+        return _json_string(value)
+    if type(value) is dict:
+        return "{" + ", ".join([
+            f"{_json_string(str(k))}: {_json_string(v) if type(v) is str else _to_json(v)}"
+            for k, v in value.items()
+        ]) + "}"
+    if type(value) is list or type(value) is tuple:
+        return "[" + ", ".join([_json_string(v) if type(v) is str else _to_json(v) for v in value]) + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _markup(meta: dict[str, Any], text: str) -> str | None:
@@ -1041,4 +1269,5 @@ __all__ = [
     "norm_fingerprint",
     "score_tagged",
     "tokens",
+    "tokenwise_normalize",
 ]

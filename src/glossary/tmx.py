@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 from xml.etree.ElementTree import ParseError
 from xml.sax.saxutils import escape, quoteattr
 
@@ -78,10 +78,25 @@ def tmx_date(when: datetime | str | None = None) -> str:
     return dt.strftime("%Y%m%dT%H%M%SZ")
 
 
+_TMX_DATE = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z", re.ASCII)
+
+
 def iso_date(tmx: str | None) -> str | None:
-    """An ISO 8601 timestamp (the store's format) from a TMX date, or None if unreadable."""
+    """An ISO 8601 timestamp (the store's format) from a TMX date, or None if unreadable.
+
+    >>> iso_date("20240116T101500Z"), iso_date("20241316T101500Z")
+    ('2024-01-16T10:15:00.000Z', None)
+    """
     if not tmx:
         return None
+    found = _TMX_DATE.fullmatch(tmx)
+    if found:  # the TMX format itself, on every <tu> of most files: no strptime
+        y, mo, d, h, mi, sec = found.groups()
+        try:  # only checks the fields (month 13, February 30 ...)
+            datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec), tzinfo=UTC)
+        except ValueError:
+            return None
+        return f"{y}-{mo}-{d}T{h}:{mi}:{sec}.000Z"
     for fmt in ("%Y%m%dT%H%M%SZ", "%Y%m%dT%H%M%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S"):
         try:
             dt = datetime.strptime(tmx.strip(), fmt)
@@ -91,7 +106,7 @@ def iso_date(tmx: str | None) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     """One ``<tuv>``: its language code as written, plain text, and inline markup."""
 
@@ -103,7 +118,7 @@ class Segment:
     attrs: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class TMXUnit:
     """One ``<tu>``: its variants in file order, with the line it starts on."""
 
@@ -149,96 +164,101 @@ def _start_tag(tag: str, attrib: dict[str, str]) -> str:
 
 
 class _Target:
-    """Parser target: turns start/end/data events into units, keeping no tree."""
+    """Parser target: turns expat's start/end/data events into units, keeping no tree.
+
+    The handlers are called straight from expat for every element of the
+    file, so the common path (``tu``/``tuv``/``seg`` with plain text) does as
+    little as possible: attributes become a dict only where they are kept,
+    and a segment's inline markup is only rebuilt once an inline element
+    shows up in it.
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.header = TMXHeader()
         self.ready: list[TMXUnit] = []
-        self.stack: list[str] = []
         self.unit: TMXUnit | None = None
         self.tuv: Segment | None = None
         self.in_seg = False
         self.code_depth = 0
-        self.seg_has_markup = False
         self.text_parts: list[str] = []
-        self.markup_parts: list[str] = []
+        # escaped text and inline tags of the current <seg>; None until it has an inline element
+        self.markup_parts: list[str] | None = None
         self.field_parts: list[str] | None = None  # text of the current prop/note
         self.field_attrs: dict[str, str] = {}
         self.saw_root = False
         self.line: Callable[[], int] = lambda: 0
+        self.expat: Any = None
 
-    # -- events
+    # -- events (expat runs with namespace processing, "}" separator, and ordered attributes)
     def expat_start(self, tag: str, attrs: list[str]) -> None:
-        # expat runs with namespace processing ("}" separator) and ordered attributes
-        attrib = {
-            (XML_LANG if k == _EXPAT_XML_LANG else k): v
-            for k, v in zip(attrs[::2], attrs[1::2], strict=True)
-        }
-        self.start(tag, attrib)
+        if self.in_seg:
+            self._inline_start(tag, attrs)
+        elif tag == "seg":
+            if self.tuv is None:
+                self._misplaced(tag, attrs, "<seg> outside <tuv>")
+            self.in_seg = True
+            self.code_depth = 0
+            self.text_parts = []
+            self.markup_parts = None
+        elif tag == "tuv":
+            if self.unit is None:
+                self._misplaced(tag, attrs, "<tuv> outside <tu>")
+            if len(attrs) == 2 and attrs[0] == _EXPAT_XML_LANG:
+                self.tuv = Segment(attrs[1], "")
+                return
+            attrib = _attrib(attrs)
+            lang = _lang_of(attrib)
+            if not lang:
+                raise InputError("<tuv> without xml:lang", self.path, self.line())
+            extra = {k: v for k, v in attrib.items() if k not in (XML_LANG, "lang")}
+            self.tuv = Segment(lang, "", attrs=extra)
+        elif tag == "tu" and self.saw_root:
+            attrib = _attrib(attrs) if attrs else {}
+            self.unit = TMXUnit(self.expat.CurrentLineNumber if self.expat else 0, srclang=attrib.get("srclang"),
+                                attrs=attrib)
+        else:
+            self._other_start(tag, _attrib(attrs))
 
-    def expat_end(self, tag: str) -> None:
-        self.end(tag)
+    def _misplaced(self, tag: str, attrs: list[str], message: str) -> NoReturn:
+        self._other_start(tag, _attrib(attrs))  # the root check comes first
+        raise InputError(message, self.path, self.line())
 
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
+    def _other_start(self, tag: str, attrib: dict[str, str]) -> None:
         if not self.saw_root:
             if tag != "tmx":
                 raise InputError(f"not a TMX file (root element <{tag}>, expected <tmx>)", self.path, self.line())
             self.saw_root = True
             self.header.version = attrib.get("version")
-        if self.in_seg:
-            self.seg_has_markup = True
-            self.markup_parts.append(_start_tag(tag, attrib))
-            if tag in CODE_ELEMENTS:
-                self.code_depth += 1
-            self.stack.append(tag)
-            return
-        self.stack.append(tag)
-        if tag == "tu":
-            self.unit = TMXUnit(line=self.line(), srclang=attrib.get("srclang"), attrs=dict(attrib))
-        elif tag == "tuv":
-            lang = _lang_of(attrib)
-            if self.unit is None:
-                raise InputError("<tuv> outside <tu>", self.path, self.line())
-            if not lang:
-                raise InputError("<tuv> without xml:lang", self.path, self.line())
-            attrs = {k: v for k, v in attrib.items() if k not in (XML_LANG, "lang")}
-            self.tuv = Segment(lang=lang, text="", attrs=attrs)
-        elif tag == "seg":
-            if self.tuv is None:
-                raise InputError("<seg> outside <tuv>", self.path, self.line())
-            self.in_seg = True
-            self.code_depth = 0
-            self.seg_has_markup = False
-            self.text_parts = []
-            self.markup_parts = []
         elif tag in ("prop", "note"):
             self.field_parts = []
-            self.field_attrs = dict(attrib)
+            self.field_attrs = attrib
         elif tag == "header":
-            self.header.attrs = dict(attrib)
+            self.header.attrs = attrib
 
-    def end(self, tag: str) -> None:
-        self.stack.pop()
+    def _inline_start(self, tag: str, attrs: list[str]) -> None:
+        if self.markup_parts is None:
+            # all text so far was outside code elements: it is all in text_parts
+            self.markup_parts = [escape(t) for t in self.text_parts]
+        self.markup_parts.append(_start_tag(tag, _attrib(attrs)))
+        if tag in CODE_ELEMENTS:
+            self.code_depth += 1
+
+    def expat_end(self, tag: str) -> None:
         if self.in_seg:
             if tag == "seg":
-                assert self.tuv is not None
+                tuv = self.tuv
+                assert tuv is not None
                 self.in_seg = False
-                self.tuv.text = "".join(self.text_parts)
-                self.tuv.markup = "".join(self.markup_parts) if self.seg_has_markup else None
+                parts = self.text_parts
+                tuv.text = parts[0] if len(parts) == 1 else "".join(parts)
+                if self.markup_parts is not None:
+                    tuv.markup = "".join(self.markup_parts)
                 return
+            assert self.markup_parts is not None
             self.markup_parts.append(f"</{tag}>")
             if tag in CODE_ELEMENTS:
                 self.code_depth -= 1
-            return
-        if tag in ("prop", "note") and self.field_parts is not None:
-            value = "".join(self.field_parts)
-            self.field_parts = None
-            owner: Any = self.tuv or self.unit or self.header
-            if tag == "prop":
-                owner.props.append((self.field_attrs.get("type", ""), value))
-            else:
-                owner.notes.append(value)
         elif tag == "tuv":
             if self.unit is not None and self.tuv is not None:
                 self.unit.variants.append(self.tuv)
@@ -247,17 +267,38 @@ class _Target:
             if self.unit is not None:
                 self.ready.append(self.unit)
             self.unit = None
+        elif self.field_parts is not None and tag in ("prop", "note"):
+            value = "".join(self.field_parts)
+            self.field_parts = None
+            owner: Any = self.tuv or self.unit or self.header
+            if tag == "prop":
+                owner.props.append((self.field_attrs.get("type", ""), value))
+            else:
+                owner.notes.append(value)
 
     def data(self, text: str) -> None:
         if self.in_seg:
             if self.code_depth == 0:
                 self.text_parts.append(text)
-            self.markup_parts.append(escape(text))
+            if self.markup_parts is not None:
+                self.markup_parts.append(escape(text))
         elif self.field_parts is not None:
             self.field_parts.append(text)
 
     def close(self) -> None:
         return None
+
+
+def _attrib(attrs: list[str]) -> dict[str, str]:
+    """expat's ordered attribute list as a dict, ``xml:lang`` under its ElementTree name."""
+    if len(attrs) == 2 and attrs[0] != _EXPAT_XML_LANG:
+        return {attrs[0]: attrs[1]}  # <tu tuid="…">, the common case
+    if _EXPAT_XML_LANG not in attrs:
+        return dict(zip(attrs[::2], attrs[1::2], strict=True))
+    return {
+        (XML_LANG if k == _EXPAT_XML_LANG else k): v
+        for k, v in zip(attrs[::2], attrs[1::2], strict=True)
+    }
 
 
 class TMXReader:
@@ -297,6 +338,7 @@ class TMXReader:
             expat.EndElementHandler = target.expat_end
             expat.CharacterDataHandler = target.data
             target.line = lambda: int(expat.CurrentLineNumber)
+            target.expat = expat
             done = 0
             while True:
                 chunk = handle.read(CHUNK)
