@@ -204,3 +204,38 @@ def test_multiword_query_among_many_names_sharing_a_word() -> None:
     assert hits[0].entity_id == 1 and hits[0].score == 100.0
     hits = m.search("جون سميت")  # one word misspelled
     assert hits[0].entity_id == 1
+
+
+def test_fit_pruning_keeps_the_first_entities_of_fitting_the_whole_pool() -> None:
+    # one-word names only, so ``limit`` changes nothing but the fit's pruning bar:
+    # the first k of a search with limit k are the first k of fitting all of the pool
+    rows = [r for r in sample_rows() if " " not in r[0] and " " not in r[1]]
+    records = []
+    for eid, (en, ar) in enumerate(rows, start=1):
+        records.append(NameRecord(2 * eid, eid, en, "en", "canonical"))
+        records.append(NameRecord(2 * eid + 1, eid, ar, "ar", "canonical"))
+    m = Matcher(records)
+    for _, ar in rows[:40]:
+        query = ar[:-1] + "ي" if len(ar) > 3 else ar  # a nearby spelling nobody stored
+        full = [(h.entity_id, h.score) for h in m.search(query, limit=20, min_score=0)]
+        for k in (1, 3, 5):
+            assert [(h.entity_id, h.score) for h in m.search(query, limit=k, min_score=0)] == full[:k]
+
+
+def test_multiword_query_finds_a_word_beyond_its_best_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
+    import glossary.matching as matching
+
+    # only the single best stored word per query word is intersected; the stored
+    # "باينر" loses that place to "بايني", which no name shares with "سميث"
+    monkeypatch.setattr(matching, "MULTI_TOKEN_CANDIDATES", 1)
+    m = Matcher(
+        [
+            NameRecord(1, 1, "باينر سميث", "ar", "canonical"),
+            NameRecord(2, 2, "بايني جونز", "ar", "canonical"),
+            NameRecord(3, 3, "بايني سميث دو", "ar", "canonical"),  # both words, one more: 70
+        ]
+    )
+    hits = m.search("بايني سميث", limit=1)
+    assert hits and hits[0].entity_id == 1
+    monkeypatch.setattr(matching, "WIDE_BELOW", 0.0)  # without looking further: missed
+    assert m.search("بايني سميث", limit=1)[0].entity_id == 3

@@ -80,3 +80,29 @@ def test_tiny_table_by_hand() -> None:
 @given(st.text(max_size=12), st.text(alphabet="abcdefghijklmnopqrstuvwxyz", max_size=12))
 def test_fit_never_raises(arabic: str, english: str) -> None:
     assert UNSEEN <= fit(normalize(arabic, "ar"), english) <= 0
+
+
+def test_floor_gives_exact_fits_above_it_and_bounds_below() -> None:
+    from glossary.transliteration import clear_caches
+
+    pairs = [("هارمن", "harman"), ("هارمن", "hartman"), ("كارمن", "karim"), ("بيسكوف", "peskov")]
+    m = model()
+    for arabic, english in pairs:
+        exact = m.log_prob(arabic, english)
+        for floor in (exact - 1.0, exact - 1e-9, exact + 1e-9, exact + 0.5, 0.0):
+            got = m.log_prob(arabic, english, floor)
+            if got >= floor:
+                assert got == exact
+            else:
+                assert got >= exact  # an upper bound, below the floor
+        clear_caches()
+        plain = fit(arabic, english)
+        clear_caches()
+        assert fit(arabic, english, plain - 0.01) == plain
+        clear_caches()
+        assert fit(arabic, english, plain + 0.01) < plain + 0.01
+    both = name_fit("سيرغي لافروف", "sergei lavrov")
+    assert both is not None
+    assert name_fit("سيرغي لافروف", "sergei lavrov", both - 0.01) == pytest.approx(both)
+    bounded = name_fit("سيرغي لافروف", "sergei lavrov", both + 0.01)
+    assert bounded is not None and bounded < both + 0.01

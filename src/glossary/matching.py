@@ -68,14 +68,15 @@ the names that hold it.  All keys are computed once, when a name is added.
 A multi-word query scores only the names found in the postings of (candidates
 of) at least two of its words — a set intersection, not a scan of every name
 holding a common word — and falls back to a few one-word-in-common names only
-when fewer than ``limit`` names share two words with it.
+when fewer than ``limit`` names share two words with it; when none of those
+scores well, it looks further down each word's candidates (still intersecting).
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
@@ -127,6 +128,9 @@ MULTI_TOKEN_CANDIDATES = 10
 MAX_POSTINGS = 50_000
 #: Most multi-word names scored for one multi-word query (those sharing two words with it).
 MAX_MULTI_SLOTS = 3000
+#: A multi-word query looks beyond each word's ``MULTI_TOKEN_CANDIDATES`` best stored
+#: words when no name scores this much (every word matched at the phonetic-key level).
+WIDE_BELOW = 90.0
 #: English tokens kept by the cross-script route per Arabic query token.
 KEEP_CROSS = 20
 #: Score factor of the cross-script route (an English name that sounds like the query).
@@ -262,7 +266,7 @@ class _Side:
         keys, owner = self.keys, self.owner
         if len(vids) > KEEP_TOKEN_CANDIDATES:
             probe = self.probe
-            choices = [probe[v] for v in vids]
+            choices = list(map(probe.__getitem__, vids))  # C-level: cheaper than a comprehension
             chosen: dict[int, None] = {} if exact is None else {exact: None}
             for f in forms:
                 for _, _, i in process.extract(
@@ -292,7 +296,7 @@ class _Side:
             return
         yield self.by_sk.get(q.sk, empty)
         yield self.by_del.get(q.sk, empty)  # stored skeleton has one more symbol
-        dels = deletions(q.sk)
+        dels = sorted(deletions(q.sk))  # a fixed order: the candidate cap must not depend on hashing
         for d in dels:
             yield self.by_sk.get(d, empty)  # query skeleton has one more symbol
         if len(q.sk) >= 3:
@@ -414,24 +418,26 @@ class Matcher:
         misspelled-beyond-repair word is tolerated) are scored; only if that
         leaves fewer than ``limit`` names are partial matches (one word in
         common) added, a few per stored word.  One-word names holding a query
-        word are partial matches too, and are always scored.
+        word are partial matches too, and are always scored.  If no name then
+        scores ``WIDE_BELOW`` (90: every word matched at least by phonetic key),
+        a word may be spelled too differently for its stored form to be among its
+        best candidates: the names of its further candidates (up to
+        ``KEEP_TOKEN_CANDIDATES``) that hold another word's candidate are scored too.
         """
-        tops = [self._top(c)[:MULTI_TOKEN_CANDIDATES] for c in cands]
+        wide = [self._top(c) for c in cands]
+        tops = [w[:MULTI_TOKEN_CANDIDATES] for w in wide]
         postm = side.postm
         sizes = [sum(len(postm.get(t, ())) for t, _ in top) for top in tops]
         order = sorted(range(len(tops)), key=sizes.__getitem__)[:3]
-        sets: dict[int, set[int]] = {}
-        for i in order:
-            acc: set[int] = set()
-            for t, _ in tops[i]:
-                post = postm.get(t)
-                if post:
-                    acc.update(post if len(post) <= MAX_POSTINGS else post[:MAX_POSTINGS])
-            sets[i] = acc
+        # each word's postings are probed against the sets of the words before it
+        # (shortest postings first)
+        sets: list[set[int]] = []
         slots: set[int] = set()
-        for a in range(len(order)):
-            for b in range(a + 1, len(order)):
-                slots |= sets[order[a]] & sets[order[b]]
+        for i in order:
+            posts = self._postings(postm, tops[i])
+            for other in sets:
+                slots.update(other.intersection(chain.from_iterable(posts)))
+            sets.append(set(chain.from_iterable(posts)))
         if len(slots) > MAX_MULTI_SLOTS:
             slots = set(sorted(slots)[:MAX_MULTI_SLOTS])
         if len(slots) < limit:
@@ -441,8 +447,24 @@ class Matcher:
         for top in tops:
             for t, _ in top:
                 slots.update(side.post1.get(t, ()))
-        for slot in slots:
-            self._score_slot(slot, cands, offer)
+        top_score = max((self._score_slot(slot, cands, offer) for slot in slots), default=0.0)
+        if top_score < WIDE_BELOW:
+            # No name matches every word at the phonetic-key level: perhaps a word is
+            # spelled too differently for its stored form to be among its best
+            # candidates.  Its further candidates' names, if they hold another word's
+            # candidate, are scored too.
+            more: set[int] = set()
+            for rank, i in enumerate(order):
+                posts = self._postings(postm, wide[i][MULTI_TOKEN_CANDIDATES:])
+                if posts:
+                    for r2, other in enumerate(sets):
+                        if r2 != rank:
+                            more.update(other.intersection(chain.from_iterable(posts)))
+            more -= slots
+            if len(more) > MAX_MULTI_SLOTS:
+                more = set(sorted(more)[:MAX_MULTI_SLOTS])
+            for slot in more:
+                self._score_slot(slot, cands, offer)
         # the parts written together: بيونغ يانغ -> بيونغيانغ (same spelling or same phonetic key)
         q = token_keys("".join(qtoks))
         vids = list(side.by_pk.get(q.pk, ()))
@@ -457,6 +479,16 @@ class Matcher:
                 offer(slot, s, lvl)  # type: ignore[operator]
 
     @staticmethod
+    def _postings(post: dict[int, list[int]], top: list[tuple[int, tuple[float, int]]]) -> list[list[int]]:
+        """The postings of the tokens of ``top`` (each cut to ``MAX_POSTINGS``)."""
+        out = []
+        for t, _ in top:
+            p = post.get(t)
+            if p:
+                out.append(p if len(p) <= MAX_POSTINGS else p[:MAX_POSTINGS])
+        return out
+
+    @staticmethod
     def _top(c: dict[int, tuple[float, int]]) -> list[tuple[int, tuple[float, int]]]:
         return sorted(c.items(), key=lambda kv: -kv[1][0])[:KEEP_TOKEN_CANDIDATES]
 
@@ -465,47 +497,57 @@ class Matcher:
         slot: int,
         cands: list[dict[int, tuple[float, int]]],
         offer: object,
-    ) -> None:
+    ) -> float:
+        """Score one stored name for the query tokens' candidates, offer it, return the score."""
         toks = self._toks[slot]
         if not toks:
-            return
+            return 0.0
         n, m = len(cands), len(toks)
         pairs = []
         for i, c in enumerate(cands):
+            get = c.get
             for j, tid in enumerate(toks):
-                sl = c.get(tid)
+                sl = get(tid)
                 if sl is not None:
                     pairs.append((sl[0], sl[1], i, j))
         if not pairs:
-            return
-        pairs.sort(reverse=True)
-        used_q: set[int] = set()
-        used_n: set[int] = set()
-        matched: list[tuple[float, int, int, int]] = []
-        for p in pairs:
-            if p[2] in used_q or p[3] in used_n:
+            return 0.0
+        if len(pairs) > 1:
+            pairs.sort(reverse=True)
+        used_q = used_n = 0  # bit sets of aligned query / stored tokens
+        total = 0.0
+        level = 0
+        matched: list[tuple[int, int]] = []
+        for s, lvl, i, j in pairs:
+            if used_q >> i & 1 or used_n >> j & 1:
                 continue
-            used_q.add(p[2])
-            used_n.add(p[3])
-            matched.append(p)
-        score = sum(p[0] for p in matched) / len(matched)
-        level = max(p[1] for p in matched)
+            used_q |= 1 << i
+            used_n |= 1 << j
+            matched.append((i, j))
+            total += s
+            if lvl > level:
+                level = lvl
+        score = total / len(matched)
         partial = False
-        for j in range(m):
-            if j not in used_n:
-                partial = True
-                score -= EDGE_PENALTY if j in (0, m - 1) else MIDDLE_PENALTY
-        for i in range(n):
-            if i not in used_q:
-                partial = True
-                score -= EDGE_PENALTY if i in (0, n - 1) else MIDDLE_PENALTY
-        order = [p[3] for p in sorted(matched, key=lambda p: p[2])]
-        if order != sorted(order):
+        if used_n != (1 << m) - 1:
             partial = True
-            score -= ORDER_PENALTY
+            for j in range(m):
+                if not used_n >> j & 1:
+                    score -= EDGE_PENALTY if j in (0, m - 1) else MIDDLE_PENALTY
+        if used_q != (1 << n) - 1:
+            partial = True
+            for i in range(n):
+                if not used_q >> i & 1:
+                    score -= EDGE_PENALTY if i in (0, n - 1) else MIDDLE_PENALTY
+        if len(matched) > 1:
+            matched.sort()
+            if any(matched[k][1] > matched[k + 1][1] for k in range(len(matched) - 1)):
+                partial = True
+                score -= ORDER_PENALTY
         if partial:
             level = _FUZZY
         offer(slot, score, level)  # type: ignore[operator]
+        return score
 
     def _cross_route(self, token: str, offer: object) -> None:
         """Entities whose English name sounds like an Arabic query (back-transliteration).
@@ -522,7 +564,7 @@ class Matcher:
         if len(qxs) < 2:
             return
         vids: list[int] = []
-        for d in (qxs, *deletions(qxs)):
+        for d in (qxs, *sorted(deletions(qxs))):
             vids.extend(en.by_xsk.get(d, ()))
             if len(vids) >= MAX_CROSS_CANDIDATES:
                 break
@@ -531,7 +573,7 @@ class Matcher:
             return
         cross = en.cross
         for _, sim, i in process.extract(
-            qx, [cross[v] for v in vids], scorer=Indel.normalized_similarity, limit=KEEP_CROSS
+            qx, list(map(cross.__getitem__, vids)), scorer=Indel.normalized_similarity, limit=KEEP_CROSS
         ):
             vid = vids[i]
             xs = cross_skeleton(cross[vid])
@@ -610,9 +652,15 @@ class Matcher:
         ``FIT_GOOD`` to ``FIT_POOR`` (the median and the 5th percentile fit of
         the model's own training pairs) instead.  Orthographic matches (99, 100)
         keep their score (``FIT_WEIGHT_ORTHO`` is 0): the fit only orders them.
-        Once ``limit`` entities are re-scored, a pool entry whose cheap score is
-        below all of them keeps its cheap score and is not fitted.  Entities
-        without an English name keep their score.
+        Entities without an English name keep their score.
+
+        The fit is the costly part of a lookup, and most of it is pruned without
+        changing the first ``limit`` results: a fit only lowers a score, by at
+        most its weight, so an entity whose score is below the limit-th best
+        lower bound in the pool (or below ``min_score``) is dropped unfitted, and
+        the others' fits stop early once they cannot reach that bar
+        (:func:`glossary.transliteration.name_fit` with a floor).  The first
+        ``limit`` are exactly those of fitting the whole pool.
         """
         en = self._sides["en"]
         keys, cross = en.keys, en.cross
@@ -631,29 +679,55 @@ class Matcher:
             if english and score < 100.0:
                 score -= CROSS_WEIGHT * (1.0 - sim / 100.0)
             tier1.append((score, sim, h, english))
+        # The fit only lowers a score, by at most its weight: every entity's final
+        # score lies between a lower bound (its score minus the weight, then the
+        # final score once fitted) and its score.  An entity whose score is below
+        # the limit-th best lower bound of the pool cannot reach the first
+        # ``limit`` and is dropped; for the others the fit need only be exact if
+        # it can reach that bar (below it, the fit gives up early).  So the first
+        # ``limit`` are exactly those of fitting the whole pool, at a fraction of
+        # the cost.  The cheap check's order brings the likely winners (and a
+        # high bar) first.
         tier1.sort(key=lambda x: (-x[0], -x[1], x[2].entity_id))
+        lows: list[float] = []
+        for proxy, _sim, h, english in tier1:
+            w = FIT_WEIGHT_ORTHO if h.score >= SPACING_SCORE else FIT_WEIGHT
+            lo = h.score - (w if english else 0.0)
+            if english and w > 0.0:
+                lo = min(lo, proxy)  # unfitted (no token-aligned English name): the cheap score
+            lows.append(lo if lo >= min_score else -1.0)
         keyed = []
-        kept: list[float] = []  # re-scored scores so far, best first (negated)
         for n, (proxy, sim, h, english) in enumerate(tier1):
             score = h.score
-            fitted = n < FIT_POOL and not (len(kept) >= limit and proxy < -kept[limit - 1])
+            weight = FIT_WEIGHT_ORTHO if score >= SPACING_SCORE else FIT_WEIGHT
+            bar = sorted(lows, reverse=True)[limit - 1] if len(lows) >= limit else -1.0
+            bar = max(bar, min_score)  # below min_score is dropped anyway
+            if score < bar:
+                lows[n] = -1.0
+                continue
+            floor: float | None = None
+            if weight > 0.0 and score - bar < weight:
+                # final >= bar  <=>  bad <= (score - bar) / weight; a hair lower for ties
+                floor = FIT_GOOD - (score - bar) / weight * (FIT_GOOD - FIT_POOR) - 1e-9
             best: float | None = None
-            if fitted:
+            if n < FIT_POOL:
                 for e in english:
-                    f = name_fit(qnorm, e)
+                    f = name_fit(qnorm, e, floor)
                     if f is not None and (best is None or f > best):
                         best = f
+            if floor is not None and best is not None and best < floor:
+                lows[n] = -1.0
+                continue  # cannot reach the first ``limit`` (``best`` is only a bound)
             if best is not None:
                 bad = min(1.0, max(0.0, (FIT_GOOD - best) / (FIT_GOOD - FIT_POOR)))
-                weight = FIT_WEIGHT_ORTHO if score >= SPACING_SCORE else FIT_WEIGHT
                 score = max(0.0, score - weight * bad)
             elif english:
                 score = proxy
             if score != h.score:
                 h = Hit(h.entity_id, h.name_id, h.matched, max(0.0, score), h.reason, h.role)
+            lows[n] = h.score if h.score >= min_score else -1.0
             if h.score >= min_score:
                 keyed.append((-h.score, -(best if best is not None else sim / 100.0 - 99.0), h.entity_id, h))
-                bisect.insort(kept, -h.score)
         rest = ranked[CROSS_POOL:]
         keyed.sort(key=lambda k: k[:3])
         return [k[3] for k in keyed] + rest
