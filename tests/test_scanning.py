@@ -182,6 +182,33 @@ def test_marks_and_invisible_characters(g: Glossary) -> None:
     assert [(m.prefix, m.english) for m in mentions] == [("لِ", "Vladimir Putin"), ("و\u200f", "Kim Jong Un")]
 
 
+def test_several_names_at_one_word_with_marks_inside(g: Glossary) -> None:
+    # كيم starts كيم and كيم جونغ أون: the longest wins, marks inside the words move the offsets
+    text = "قابل كيمْ جونغَ أون ثم كيمْ وَبوتينَ، ووزير الخارجية سيرغي لافروفَ"
+    mentions = g.find_mentions(text)
+    check_offsets(text, mentions)
+    assert [(m.prefix, m.english) for m in mentions][:3] == [
+        ("", "Kim Jong Un"), ("", "Kim Jong Un"), ("وَ", "Vladimir Putin"),
+    ]
+    # marks inside a name belong to it; a mark after its last letter stays outside
+    assert mentions[0].surface == "كيمْ جونغَ أون" and mentions[1].surface == "كيم"
+    assert mentions[-1].english == "Sergei Lavrov" and mentions[-1].surface.endswith("لافروف")
+
+
+def test_cold_and_warm_scans_agree(g: Glossary) -> None:
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+    text += " بيونجيانج ولبيونجيانج سيرجي شويجو"
+    warm = g.find_mentions(text)
+    rewritten = g.normalize_text(text)
+    assert g.find_mentions(text) == warm
+    g.scanner.clear_caches()
+    assert g.scanner.matcher_calls == 0
+    assert g.normalize_text(text) == rewritten  # cold: rewrites computed afresh
+    g.scanner.clear_caches()
+    assert g.find_mentions(text) == warm
+    assert g.scanner.matcher_calls > 0
+
+
 # ---------------------------------------------------------------- spellings stored nowhere
 
 

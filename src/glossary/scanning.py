@@ -38,7 +38,10 @@ How a text is scanned
    What a (proclitic, word) hit resolves to is cached on the scanner, so the
    Python work per mention is a slice, a dict lookup and a tuple.
 5. **Longest match wins**: candidates are taken leftmost first, longest first,
-   never overlapping.
+   never overlapping.  The hits of one word start are adjacent in the
+   automaton's output, so a word with a single candidate (nearly all of them)
+   is decided as soon as it is seen; only words where several names start
+   compare candidates.
 
 Limits: vowel letters written or dropped (ديمتري / دميتري), different final
 vowels (كوريا / كوريه) and the digraph تش / ش are only matched when the
@@ -81,7 +84,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import chain, product
+from itertools import islice, product
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -445,6 +449,16 @@ class Scanner:
             added += 1
         return added
 
+    def clear_caches(self) -> None:
+        """Forget every resolved spelling and matcher score (the next scan is a cold one)."""
+        self._cache.clear()
+        self._phonetic_cache.clear()
+
+    @property
+    def matcher_calls(self) -> int:
+        """Distinct spellings scored by the matcher since the last :meth:`clear_caches`."""
+        return len(self._phonetic_cache)
+
     # ------------------------------------------------------------------ scanning
     def find(self, text: str, min_score: float = REPORT_MIN_SCORE) -> list[Mention]:
         """Every mention scoring at least ``min_score``, in order, non-overlapping."""
@@ -465,82 +479,98 @@ class Scanner:
         ortho, phon, adj = fold_text(text)
         n1 = len(phon) + 1
         rev = (b" " + phon + b" ")[::-1].decode("latin-1")
-        hits = self._automaton.iter(rev)  # by end in the reversed text: by word start, descending
+        hits = list(self._automaton.iter(rev))  # by end in the reversed text
+        hits.reverse()  # by word start, ascending; the hits of one word start are adjacent
+        hits.append((-1, 0))
         out: list[Mention] = []
         append = out.append
         pieces: list[str] = []
         add = pieces.append
         pos = 0  # text written to ``pieces`` so far
-        rewrite = rewrite_at is not None
         threshold = 101.0 if rewrite_at is None else rewrite_at
-        slot = 4 if expand_aliases else 3  # where a cache entry keeps its rewrite
+        slot = 4 if expand_aliases else 3  # where a cache entry keeps its rewrite ("": none)
         resolve = self._resolve
         cache = self._cache
         if len(cache) > 500_000:
             cache.clear()
         cache_get = cache.get
         new = tuple.__new__
+        extent = _EXTENT
+        floor = min_score if min_score > -1e308 else -1e308  # rejected hits score -inf (also for NaN)
         adj = adj or []
         nadj = len(adj)
         di = 0  # deletions at or before ``ws`` (word starts only grow)
+        nd = adj[0] if adj else _NEVER  # the next deletion after ``ws``
         last = -1  # end (in the fold) of the last accepted mention
-        pj = -1
-        ws = tws = 0
-        skip = True
-        # the best candidate of the current word (None: none yet)
-        b_r: Any = None
-        b_ts = b_tne = b_ne = b_plen = 0
-        b_word = ""
-        for j, v in chain(reversed(list(hits)), ((-1, 0),)):
-            if j != pj:  # a new word start (every name of a group starts at this word)
-                if b_r is not None:  # commit the best candidate of the previous word
-                    if b_ts == tws:  # no proclitic: the name is the word
-                        surface, prefix = b_word, ""
-                    else:
-                        surface, prefix = text[b_ts:b_tne], text[tws:b_ts]
-                    if b_r[2] >= threshold:
-                        repl = b_r[slot]
-                        if repl is None:
-                            repl = b_r[slot] = self._rewrite(b_r[1], surface, prefix, expand_aliases)
-                        if repl != surface:
-                            add(text[pos:b_ts])
-                            add(repl)
-                            pos = b_tne
-                            append(new(Mention, (b_ts, b_tne, surface, prefix, b_r[1], True, repl)))
-                        else:
-                            append(new(Mention, (b_ts, b_tne, surface, prefix, b_r[1], False, None)))
-                    else:
-                        append(new(Mention, (b_ts, b_tne, surface, prefix, b_r[1], False, None)))
-                    last = b_ne
-                    b_r = None
-                if j < 0:
-                    break
-                pj = j
-                ws = n1 - j
-                skip = ws < last
-                if skip:
+        group: list[int] = []  # values of the earlier hits at the current word start
+        for (j, v), nj in zip(hits, map(_FIRST, islice(hits, 1, None)), strict=False):  # not the sentinel
+            if j == nj:  # more names start at this word: decide when the last one comes
+                group.append(v)
+                continue
+            ws = n1 - j
+            if ws < last:  # inside the last mention
+                if group:
+                    group = []
+                continue
+            if ws >= nd:
+                while di < nadj and adj[di] <= ws:
+                    di += 1
+                nd = adj[di] if di < nadj else _NEVER
+            tws = ws + di
+            if group:  # longest first, then the shorter proclitic
+                group.append(v)
+                best: Any = None
+                b_ne = b_plen = 0
+                for gv in group:
+                    gne = ws + extent[gv]
+                    gplen = gv >> 12
+                    if best is not None and (gne < b_ne or (gne == b_ne and gplen >= b_plen)):
+                        continue
+                    gtne = gne + bisect_right(adj, gne - 1) if nd < gne else gne + di
+                    gword = text[tws:gtne]
+                    key = (gv, gword)
+                    r = cache_get(key)
+                    if r is None:
+                        r = cache[key] = resolve(ortho, ws, gv, gword) or _REJECTED
+                    if r[2] < floor:
+                        continue
+                    best, b_ne, b_plen, tne, word = r, gne, gplen, gtne, gword
+                group = []
+                if best is None:
                     continue
-                if nadj:
-                    while di < nadj and adj[di] <= ws:
-                        di += 1
-                tws = ws + di
-            elif skip:
+                r, ne = best, b_ne
+            else:
+                ne = ws + extent[v]
+                tne = ne + bisect_right(adj, ne - 1) if nd < ne else ne + di
+                word = text[tws:tne]
+                try:
+                    r = cache[v, word]
+                except KeyError:
+                    r = cache[v, word] = resolve(ortho, ws, v, word) or _REJECTED
+            st, info, score, _, _ = r
+            if score < floor:
                 continue
-            plen = v >> 12
-            ne = ws + plen + (v & 0xFFF)
-            if b_r is not None and (ne < b_ne or (ne == b_ne and plen >= b_plen)):
-                continue  # longest first, then the shorter proclitic
-            # text end: deletions before the word, plus any inside it (rare: a bisect)
-            tne = ne + bisect_right(adj, ne - 1) if di < nadj and adj[di] < ne else ne + di
-            word = text[tws:tne]
-            key = (v, word)
-            r = cache_get(key)
-            if r is None:
-                r = cache[key] = resolve(ortho, ws, v, word) or _REJECTED
-            if not r or r[2] < min_score:
-                continue
-            b_r, b_ts, b_tne, b_ne, b_plen, b_word = r, tws + r[0], tne, ne, plen, word
-        if not rewrite or not pieces:
+            last = ne
+            if st:
+                ts = tws + st
+                surface, prefix = text[ts:tne], text[tws:ts]
+            else:
+                ts, surface, prefix = tws, word, ""
+            if score >= threshold:
+                repl = r[slot]
+                if repl is None:
+                    repl = self._rewrite(info, surface, prefix, expand_aliases)
+                    if repl == surface:
+                        repl = ""
+                    r[slot] = repl
+                if repl:
+                    add(text[pos:ts])
+                    add(repl)
+                    pos = tne
+                    append(new(Mention, (ts, tne, surface, prefix, info, True, repl)))
+                    continue
+            append(new(Mention, (ts, tne, surface, prefix, info, False, None)))
+        if rewrite_at is None or not pieces:
             return out, None
         add(text[pos:])
         return out, pieces
@@ -710,7 +740,12 @@ def _with_reason(info: MentionInfo, surface: str) -> MentionInfo:
                        info.stored, info.lang, entry)
 
 
-_REJECTED: list[Any] = []
+#: What a hit that is no mention resolves to (scores below any threshold).
+_REJECTED: list[Any] = [0, None, float("-inf"), None, None]
+_NEVER = 1 << 62
+_FIRST = itemgetter(0)
+#: Automaton value -> proclitic + name length.
+_EXTENT = [(v >> 12) + (v & 0xFFF) for v in range((1 + max(map(len, PROCLITICS))) << 12)]
 
 
 def _normalize_prefix(prefix: str) -> str:
