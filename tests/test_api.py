@@ -202,3 +202,17 @@ def test_add_and_import_accept_the_same_mixed_script_terms(tmp_path: Path, empty
     f = tmp_path / "terms.csv"
     f.write_text("english,arabic\nribonucleic acid,حمض الريبونوكلييك (RNA)\n", encoding="utf-8")
     assert empty.import_file(f) == 1
+
+
+def test_tm_writes_keep_the_glossary_indexes_and_glossary_writes_refresh_them(filled: Glossary) -> None:
+    scanner, matcher = filled.scanner, filled.matcher
+    filled.tm.add("التقى بوتين مع لافروف في موسكو", "Putin met Lavrov in Moscow")
+    assert filled.scanner is scanner  # a TM unit changes no spelling: no rebuild
+    assert filled.matcher is matcher
+    eid = filled.find_entity(english="Pyongyang")
+    assert eid is not None
+    filled.add_variant(eid, "پيونگ يانگ")
+    assert filled.matcher is matcher  # one new spelling is added in place
+    assert filled.lookup("پيونگ يانگ")[0].reason == "exact"
+    assert filled.scanner is not scanner  # the text index is rebuilt
+    assert [m.english for m in filled.find_mentions("زار پيونگ يانگ")] == ["Pyongyang"]

@@ -41,9 +41,8 @@ class Glossary:
         self._after_commit: list[Callable[[], None]] = []
         self._tm: TranslationMemory | None = None
         self.last_import: ImportReport | None = None
-        self._writes = 0  # committed write transactions on this connection (scanner cache key)
         self._scanner: Scanner | None = None
-        self._scanner_key: tuple[int, int] | None = None
+        self._scanner_key: int | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -96,18 +95,36 @@ class Glossary:
     def _write(self) -> Iterator[None]:
         """One transaction; in-memory index updates run only once it commits."""
         outer = not self.db.conn.in_transaction
+        before = after = -1
         try:
             with store.write_transaction(self.db):
+                if outer:
+                    before = self._glossary_version()
                 yield
+                if outer:
+                    after = self._glossary_version()
         except BaseException:
             if outer:
                 self._after_commit.clear()
             raise
         if outer:
-            self._writes += 1
             callbacks, self._after_commit = self._after_commit, []
             for callback in callbacks:
                 callback()
+            # the callbacks replayed this transaction's names into a matcher that was
+            # current when it began, so it is current now (no rebuild for one add)
+            if self._matcher is not None and self._matcher_version == before:
+                self._matcher_version = after
+
+    def _glossary_version(self) -> int:
+        """A counter that moves on every change to entities or names, by any process.
+
+        Triggers keep it (migration m003), so writes to the translation memory
+        leave it alone. Every in-memory index of the glossary -- the matcher, the
+        scanner, the TM's entity tags -- is valid for one value of it.
+        """
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'glossary_version'").fetchone()
+        return int(row[0]) if row else 0
 
     def add(
         self,
@@ -347,8 +364,8 @@ class Glossary:
     # ------------------------------------------------------------------ matching
     @property
     def matcher(self) -> Matcher:
-        """The in-memory index, built on first use and rebuilt if another process wrote."""
-        version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        """The in-memory index, built on first use and rebuilt when the glossary changed."""
+        version = self._glossary_version()
         if self._matcher is None or version != self._matcher_version:
             rows = self.db.execute(
                 "SELECT id, entity_id, text, lang, role FROM names WHERE status = 'approved'"
@@ -398,11 +415,11 @@ class Glossary:
     # ------------------------------------------------------------------ running text
     @property
     def scanner(self) -> Scanner:
-        """The running-text index (:mod:`glossary.scanning`), rebuilt after any write."""
+        """The running-text index (:mod:`glossary.scanning`), rebuilt when the glossary changed."""
         from .scanning import REPORT_MIN_SCORE, ScanName, Scanner
 
         matcher = self.matcher
-        key = (int(self.db.execute("PRAGMA data_version").fetchone()[0]), self._writes)
+        key = self._glossary_version()
         if self._scanner is None or key != self._scanner_key:
             entities = {
                 r[0]: (r[1], r[2]) for r in self.db.execute("SELECT id, english, arabic FROM entities")
