@@ -448,8 +448,7 @@ class TranslationMemory:
 
     def entity_index(self) -> EntityIndex:
         """The glossary's spellings for tagging, rebuilt when the glossary changed."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'glossary_version'").fetchone()
-        version = row[0] if row else None
+        version = self.g._glossary_version()
         if self._entities is None or version != self._entities_version:
             rows = self.db.execute(
                 """SELECT n.entity_id, n.text, n.norm, n.lang, n.role, e.english, e.arabic, e.kind
@@ -547,8 +546,17 @@ class TranslationMemory:
         }
 
     # ------------------------------------------------------------------ matching
-    def _tag(self, norm: str) -> _Tagged:
-        return self.entity_index().tag_norm(norm)
+    def _prepare(self, text: str) -> tuple[str, str, list[str], EntityIndex, _Tagged] | None:
+        """A query's language, normalized form, tokens and entity tags; None if it has no words."""
+        if not text or not text.strip():
+            return None
+        lang = script_of(text)
+        norm = normalize(text, lang)
+        toks = tokens(norm)
+        if not toks:
+            return None
+        ents = self.entity_index()
+        return lang, norm, toks, ents, ents.tag(toks)
 
     def search(
         self, text: str, limit: int = DEFAULT_LIMIT, min_score: float = DEFAULT_MIN_SCORE
@@ -559,15 +567,10 @@ class TranslationMemory:
         source of en→ar units, and the target of ar→en units (returned reversed,
         ``hit.reversed``).  See the module doc for the score.
         """
-        if limit <= 0 or not text or not text.strip():
+        prepared = self._prepare(text) if limit > 0 else None
+        if prepared is None:
             return []
-        lang = script_of(text)
-        norm = normalize(text, lang)
-        toks = tokens(norm)
-        if not toks:
-            return []
-        ents = self.entity_index()
-        q = ents.tag(toks)
+        lang, norm, toks, ents, q = prepared
         rows = self._candidates(q, toks, norm, lang, ents)
         scored: list[tuple[float, str, int, TMHit, _Tagged, list[tuple[int, int]]]] = []
         for uid, src, tgt, sl, tl, _side, note, origin, updated in rows:
@@ -592,15 +595,11 @@ class TranslationMemory:
 
     def candidates(self, text: str) -> list[int]:
         """The ids of the units :meth:`search` would score for ``text`` (for diagnostics)."""
-        if not text or not text.strip():
+        prepared = self._prepare(text)
+        if prepared is None:
             return []
-        lang = script_of(text)
-        norm = normalize(text, lang)
-        toks = tokens(norm)
-        if not toks:
-            return []
-        ents = self.entity_index()
-        return [row[0] for row in self._candidates(ents.tag(toks), toks, norm, lang, ents)]
+        lang, norm, toks, ents, q = prepared
+        return [row[0] for row in self._candidates(q, toks, norm, lang, ents)]
 
     def _doc_freq(self) -> tuple[dict[str, int], int]:
         """Document frequency of every indexed term (cached; rebuilt when the TM grew by 10%).
@@ -723,15 +722,10 @@ class TranslationMemory:
 
         The phrase is looked for on the side in its own language; ``score`` is 100.
         """
-        if limit <= 0 or not phrase or not phrase.strip():
+        prepared = self._prepare(phrase) if limit > 0 else None
+        if prepared is None:
             return []
-        lang = script_of(phrase)
-        norm = normalize(phrase, lang)
-        toks = tokens(norm)
-        if not toks:
-            return []
-        ents = self.entity_index()
-        q = ents.tag(toks)
+        lang, _norm_q, _toks, ents, q = prepared
         parts: list[str] = []
         for key, eid, words in zip(q.keys, q.entities, q.words, strict=True):
             if eid is None:
