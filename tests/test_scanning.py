@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SEED_ENTITIES, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from glossary import Glossary
 from glossary.scanning import PROCLITICS, REPORT_MIN_SCORE, REWRITE_MIN_SCORE, fold_text
-
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @pytest.fixture(scope="module")
@@ -36,21 +35,6 @@ def check_offsets(text: str, mentions: list) -> None:
 
 # ---------------------------------------------------------------- the seed articles
 
-SEED_ENTITIES = {
-    "000_3fdc54752f1556f2.txt": {
-        "Vladimir Putin", "Choe Son Hui", "Dmitry Peskov", "Sergei Lavrov", "Kim Jong Un",
-        "North Korea", "Russia", "Moscow", "Dubai", "Pyongyang", "Vladivostok", "Ukraine",
-        "China", "United States", "Northeast Asia", "Korean Peninsula", "Vostochny Cosmodrome",
-        "Kremlin", "Sputnik", "Reuters", "Asharq", "United Nations", "UN Security Council", "West",
-    },
-    "001_79e6c7b0760524b1.txt": {
-        "Vladimir Putin", "Kim Jong Un", "Dmitry Peskov", "Sergei Lavrov", "Sergei Shoigu",
-        "North Korea", "Russia", "Moscow", "Erbil", "Pyongyang", "Ukraine", "Japan", "East Asia",
-        "Vostochny Cosmodrome", "North Press Agency", "Presidential Administration of Russia",
-        "Central Committee of the Workers' Party of Korea",
-        "Central Military Commission of the Workers' Party of Korea", "West",
-    },
-}
 
 
 @pytest.mark.parametrize("name", sorted(SEED_ENTITIES))
