@@ -83,7 +83,7 @@ from rapidfuzz.distance import Indel
 
 from .keys import TokenKeys, cross_key, cross_skeleton, deletions, strip_article, token_keys
 from .normalize import Lang, has_arabic, normalize, script_of
-from .transliteration import name_fit
+from .transliteration import name_fits
 
 #: Below this score nothing is returned unless the caller asks for less.
 DEFAULT_MIN_SCORE = 60.0
@@ -106,8 +106,6 @@ ARTICLE_PENALTY = 2.0
 CROSS_WEIGHT = 10.0
 #: How many of the best entities get the cross-script check.
 CROSS_POOL = 20
-#: How many of those (best after the cheap cross-key check) get the learned fit.
-FIT_POOL = 20
 #: Most points a match loses when the query is an unlikely rendering of the
 #: entity's English name (learned fit, see ``_fit_check``); the second figure is
 #: for orthographic matches (99, 100), which keep their score and are only ordered.
@@ -621,9 +619,10 @@ class Matcher:
             old = best.get(ent)
             if old is None or score > old[0]:
                 best[ent] = (score, level, slot)
-        top = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[: max(limit, CROSS_POOL)]
+        top = sorted([(-score, ent, level, slot) for ent, (score, level, slot) in best.items()])
         ranked = []
-        for ent, (score, level, slot) in top:
+        for neg, ent, level, slot in top[: max(limit, CROSS_POOL)]:
+            score = -neg
             role = self._role[slot]
             text = self._text[slot]
             if role == "alias":
@@ -643,91 +642,58 @@ class Matcher:
         """Re-score Arabic matches by how likely the query renders each entity's English name.
 
         A careful translator checks that an Arabic spelling is a plausible
-        rendering of the English name.  The ``CROSS_POOL`` best entities are
-        first ordered by a cheap check (cross-script keys, a match below 100
-        loses up to ``CROSS_WEIGHT`` points as the keys differ); then, in that
-        order, the first ``FIT_POOL`` get the learned transliteration fit
-        (:func:`glossary.transliteration.name_fit`, best over the entity's
-        English names) and lose up to ``FIT_WEIGHT`` points as it falls from
-        ``FIT_GOOD`` to ``FIT_POOR`` (the median and the 5th percentile fit of
-        the model's own training pairs) instead.  Orthographic matches (99, 100)
-        keep their score (``FIT_WEIGHT_ORTHO`` is 0): the fit only orders them.
-        Entities without an English name keep their score.
+        rendering of the English name.  Each of the ``CROSS_POOL`` best entities
+        gets the learned transliteration fit (:func:`glossary.transliteration.name_fits`,
+        best over the entity's English names with as many words as the query)
+        and loses up to ``FIT_WEIGHT`` points as it falls from ``FIT_GOOD`` to
+        ``FIT_POOR`` (the median and the 5th percentile fit of the model's own
+        training pairs).  An entity whose English names have another number of
+        words gets the cheaper cross-script check instead: it loses up to
+        ``CROSS_WEIGHT`` points as the cross keys differ.  Orthographic matches
+        (99, 100) keep their score (``FIT_WEIGHT_ORTHO`` is 0): the fit only
+        orders them.  Entities without an English name keep their score.
 
-        The fit is the costly part of a lookup, and most of it is pruned without
-        changing the first ``limit`` results: a fit only lowers a score, by at
-        most its weight, so an entity whose score is below the limit-th best
-        lower bound in the pool (or below ``min_score``) is dropped unfitted, and
-        the others' fits stop early once they cannot reach that bar
-        (:func:`glossary.transliteration.name_fit` with a floor).  The first
-        ``limit`` are exactly those of fitting the whole pool.
+        The fits of the whole pool are computed as one batch.  A fit only lowers
+        a score, by at most its weight, so an entity whose score is below the
+        ``limit``-th best lower bound of the pool (or below ``min_score``) cannot
+        reach the first ``limit`` and is dropped before the batch.
         """
         en = self._sides["en"]
         keys, cross = en.keys, en.cross
         qcross = " ".join(cross_key(token_keys(t).pk) for t in qnorm.split())
-        # first tier: the cheap cross-key check orders the pool (see the module doc)
-        tier1 = []
+        width = len(qnorm.split())
+        pool = []
         for h in ranked[:CROSS_POOL]:
             sim = 0.0
-            english: list[str] = []
+            english: list[str] = []  # the names the fit can score (as many words as the query)
+            named = False
             for slot in self._en_slots.get(h.entity_id, ()):
                 toks = self._toks[slot]
                 if toks:
+                    named = True
                     sim = max(sim, _ratio(qcross, " ".join(cross[t] for t in toks)))
-                    english.append(" ".join(keys[t].norm for t in toks))
-            score = h.score
-            if english and score < 100.0:
-                score -= CROSS_WEIGHT * (1.0 - sim / 100.0)
-            tier1.append((score, sim, h, english))
-        # The fit only lowers a score, by at most its weight: every entity's final
-        # score lies between a lower bound (its score minus the weight, then the
-        # final score once fitted) and its score.  An entity whose score is below
-        # the limit-th best lower bound of the pool cannot reach the first
-        # ``limit`` and is dropped; for the others the fit need only be exact if
-        # it can reach that bar (below it, the fit gives up early).  So the first
-        # ``limit`` are exactly those of fitting the whole pool, at a fraction of
-        # the cost.  The cheap check's order brings the likely winners (and a
-        # high bar) first.
-        tier1.sort(key=lambda x: (-x[0], -x[1], x[2].entity_id))
-        lows: list[float] = []
-        for proxy, _sim, h, english in tier1:
-            w = FIT_WEIGHT_ORTHO if h.score >= SPACING_SCORE else FIT_WEIGHT
-            lo = h.score - (w if english else 0.0)
-            if english and w > 0.0:
-                lo = min(lo, proxy)  # unfitted (no token-aligned English name): the cheap score
-            lows.append(lo if lo >= min_score else -1.0)
+                    if len(toks) == width:
+                        english.append(" ".join(keys[t].norm for t in toks))
+            weight = FIT_WEIGHT_ORTHO if h.score >= SPACING_SCORE else FIT_WEIGHT
+            proxy = h.score - CROSS_WEIGHT * (1.0 - sim / 100.0) if named and h.score < 100.0 else h.score
+            low = h.score - weight if english else proxy  # the least the final score can be
+            pool.append((h, sim, english, weight, proxy, low))
+        lows = sorted((p[5] for p in pool), reverse=True)
+        bar = max(min_score, lows[limit - 1] if len(lows) >= limit else min_score)
+        pool = [p for p in pool if p[0].score >= bar]
+        fitted = iter(name_fits(qnorm, [e for p in pool for e in p[2]]))
         keyed = []
-        for n, (proxy, sim, h, english) in enumerate(tier1):
-            score = h.score
-            weight = FIT_WEIGHT_ORTHO if score >= SPACING_SCORE else FIT_WEIGHT
-            bar = sorted(lows, reverse=True)[limit - 1] if len(lows) >= limit else -1.0
-            bar = max(bar, min_score)  # below min_score is dropped anyway
-            if score < bar:
-                lows[n] = -1.0
-                continue
-            floor: float | None = None
-            if weight > 0.0 and score - bar < weight:
-                # final >= bar  <=>  bad <= (score - bar) / weight; a hair lower for ties
-                floor = FIT_GOOD - (score - bar) / weight * (FIT_GOOD - FIT_POOR) - 1e-9
-            best: float | None = None
-            if n < FIT_POOL:
-                for e in english:
-                    f = name_fit(qnorm, e, floor)
-                    if f is not None and (best is None or f > best):
-                        best = f
-            if floor is not None and best is not None and best < floor:
-                lows[n] = -1.0
-                continue  # cannot reach the first ``limit`` (``best`` is only a bound)
+        for h, sim, english, weight, proxy, _low in pool:
+            best = max((f for f in (next(fitted) for _ in english) if f is not None), default=None)
             if best is not None:
                 bad = min(1.0, max(0.0, (FIT_GOOD - best) / (FIT_GOOD - FIT_POOR)))
-                score = max(0.0, score - weight * bad)
-            elif english:
-                score = proxy
+                score = max(0.0, h.score - weight * bad)
+            else:
+                score = max(0.0, proxy)
+            if score < min_score:
+                continue
             if score != h.score:
-                h = Hit(h.entity_id, h.name_id, h.matched, max(0.0, score), h.reason, h.role)
-            lows[n] = h.score if h.score >= min_score else -1.0
-            if h.score >= min_score:
-                keyed.append((-h.score, -(best if best is not None else sim / 100.0 - 99.0), h.entity_id, h))
-        rest = ranked[CROSS_POOL:]
+                h = Hit(h.entity_id, h.name_id, h.matched, score, h.reason, h.role)
+            keyed.append((-score, -(best if best is not None else sim / 100.0 - 99.0), h.entity_id, h))
         keyed.sort(key=lambda k: k[:3])
-        return [k[3] for k in keyed] + rest
+        return [k[3] for k in keyed] + ranked[CROSS_POOL:]

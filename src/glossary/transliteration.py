@@ -19,17 +19,31 @@ True
 >>> fit("كارمن", "carmen") > fit("كارمن", "karim")
 True
 
+A lookup checks a query against the English names of some twenty candidate
+entities, so :func:`fits` scores many pairs at once: one Viterbi pass over a
+batch, in NumPy array operations (a pure-Python pass per pair cost most of a
+lookup's time).  :meth:`Model.log_prob` is the plain one-pair version, kept as
+the reference the batched one is tested against.
+
+>>> [round(x, 2) for x in fits([("لافروف", "lavrov"), ("لافروف", "laurent")])] == [
+...     round(fit("لافروف", "lavrov"), 2), round(fit("لافروف", "laurent"), 2)]
+True
+
 :func:`name_fit` does the same for whole names, token by token.  The table is
-read once, on first use (about 10 ms); scores are cached per token pair.
+read once, on first use (about 50 ms); scores are cached per token pair.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from array import array
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from .normalize import has_arabic
 
@@ -49,7 +63,7 @@ _Step = tuple[int, dict[str, float], float, bool]
 
 
 class Model:
-    """The learned table, compiled for Viterbi scoring."""
+    """The learned table, compiled for Viterbi scoring (one pair, or a batch in arrays)."""
 
     def __init__(self, table: dict[str, dict[str, float]], max_gram: int = 3, max_chunk: int = 2) -> None:
         self.max_gram = max_gram
@@ -57,117 +71,169 @@ class Model:
         self.logp: dict[str, dict[str, float]] = {
             g: {c: math.log(p) for c, p in row.items() if p > 0} for g, row in table.items()
         }
-        #: the most likely thing each gram spells, for bounds (:meth:`_future`)
-        #: (a letter the row does not hold costs ``UNSEEN``)
-        self.top: dict[str, float] = {g: max(UNSEEN, *row.values()) for g, row in self.logp.items()}
-        self._windows: dict[str, Any] = {}
+        self._windows: dict[str, tuple[_Step, ...]] = {}
+        self._window_id: dict[str, bytes] = {}
+        # The same table as arrays, for the batched pass: a row per gram (and two
+        # more: a symbol the table never saw, and "no gram here"), a column per
+        # Arabic letter (and one for any other letter) or two-letter chunk.
+        grams = sorted(self.logp)
+        self._gram_id = {g: i for i, g in enumerate(grams)}
+        self._unknown, self._none = len(grams), len(grams) + 1
+        singles = sorted({c for row in self.logp.values() for c in row if len(c) == 1})
+        doubles = sorted({c for row in self.logp.values() for c in row if len(c) == 2})
+        self._single_id = {c: i for i, c in enumerate(singles)}
+        self._double_id = {c: i for i, c in enumerate(doubles)}
+        # a letter the table never saw; no chunk at all (before the word's start)
+        self._other_single, self._no_single = len(singles), len(singles) + 1
+        self._other_double, self._no_double = len(doubles), len(doubles) + 1
+        eps = np.full(len(grams) + 2, _NEG)
+        one = np.full((len(grams) + 2, len(singles) + 2), UNSEEN)
+        one[:, self._no_single] = _NEG
+        two = np.full((len(grams) + 2, len(doubles) + 2), _NEG)
+        for g, i in self._gram_id.items():
+            for c, lp in self.logp[g].items():
+                if not c:
+                    eps[i] = lp
+                elif len(c) == 1:
+                    one[i, self._single_id[c]] = lp
+                else:
+                    two[i, self._double_id[c]] = lp
+        eps[self._unknown] = UNSEEN  # an unseen symbol spells anything (or nothing), badly
+        one[self._none] = _NEG
+        self._eps, self._one, self._two = eps, one, two
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> Model:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return cls(data["table"], int(data.get("max_gram", 3)), int(data.get("max_chunk", 2)))
 
-    def _window(self, w: str) -> tuple[tuple[_Step, ...], tuple[tuple[int, float], ...]]:
-        """The grams starting a window of ``max_gram`` symbols: as (length, row, log P(ε),
-        whether the row spells two letters at once), and as (length, most likely log
-        probability); cached per window."""
+    # ------------------------------------------------------------------ one pair (reference)
+
+    def _window(self, w: str) -> tuple[_Step, ...]:
+        """The grams starting a window of ``max_gram`` symbols, as (length, row, log P(ε),
+        whether the row spells two letters at once); cached per window."""
         got = self._windows.get(w)
         if got is None:
             steps: list[_Step] = []
-            tops: list[tuple[int, float]] = []
             for k in range(1, len(w) + 1):
                 row = self.logp.get(w[:k])
                 if row is not None:
                     steps.append((k, row, row.get("", _NEG), any(len(c) > 1 for c in row)))
-                    tops.append((k, self.top[w[:k]]))
                 elif k == 1:  # a symbol the table never saw: spells anything, badly
                     steps.append((1, {}, UNSEEN, False))
-                    tops.append((1, UNSEEN))
-            got = self._windows[w] = (tuple(steps), tuple(tops))
+            got = self._windows[w] = tuple(steps)
+        return got
+
+    def log_prob(self, arabic: str, english: str) -> float:
+        """log P(arabic | english) of the best monotone alignment (``_NEG`` if none).
+
+        The alignment stays within ``BAND`` Arabic letters of the diagonal.
+        """
+        e = "^" + english + "$"
+        lattice = [self._window(e[i:i + self.max_gram]) for i in range(len(e))]
+        n, m = len(lattice), len(arabic)
+        reach = self.max_chunk
+        best = [[_NEG] * (m + 3) for _ in range(n + 1)]
+        best[0][0] = 0.0
+        for i in range(n):
+            row = best[i]
+            mid = i * m // n
+            lo = max(0, m - reach * (n - i), mid - BAND)  # must still reach the end
+            hi = min(m, reach * i, mid + BAND)
+            for j in range(lo, hi + 1):
+                v = row[j]
+                if v <= _NEG:
+                    continue
+                for k, probs, eps, two in lattice[i]:
+                    tgt = best[i + k]
+                    tgt[j] = max(tgt[j], v + eps)
+                    if j < m:
+                        tgt[j + 1] = max(tgt[j + 1], v + probs.get(arabic[j], UNSEEN))
+                    if two and j + 1 < m and arabic[j:j + 2] in probs:
+                        tgt[j + 2] = max(tgt[j + 2], v + probs[arabic[j:j + 2]])
+        return best[n][m]
+
+    # ------------------------------------------------------------------ a batch, in arrays
+
+    def _window_ids(self, w: str) -> bytes:
+        """Row ids (uint16) of the grams of 1..max_gram symbols starting a window; cached."""
+        got = self._window_id.get(w)
+        if got is None:
+            ids = array("H")
+            for k in range(1, self.max_gram + 1):
+                gid = self._gram_id.get(w[:k]) if k <= len(w) else None
+                ids.append(gid if gid is not None else self._unknown if k == 1 else self._none)
+            got = self._window_id[w] = ids.tobytes()
         return got
 
     @lru_cache(maxsize=50_000)  # noqa: B019 -- one model per process, kept for its lifetime
-    def _lattice(self, english: str) -> tuple[tuple[_Step, ...], ...]:
-        """Per position of ``^english$``: the grams starting there (see :meth:`_window`)."""
+    def _grams(self, english: str) -> bytes:
+        """:meth:`_window_ids` of each position of ``^english$``, one after the other."""
         e = "^" + english + "$"
         g = self.max_gram
-        window = self._window
-        return tuple(window(e[i:i + g])[0] for i in range(len(e)))
+        known, window = self._window_id, self._window_ids
+        return b"".join([known.get(w) or window(w) for w in [e[i:i + g] for i in range(len(e))]])
 
-    @lru_cache(maxsize=50_000)  # noqa: B019 -- one model per process, kept for its lifetime
-    def _future(self, english: str) -> tuple[float, ...]:
-        """Per position of ``^english$``: the best log probability any rest of an alignment
-        can have, whatever the Arabic (each gram spelling its likeliest chunk); two
-        trailing zeros pad it."""
-        e = "^" + english + "$"
-        n = len(e)
-        g = self.max_gram
-        window = self._window
-        out = [0.0] * (n + 3)
-        for i in range(n - 1, -1, -1):
-            out[i] = max([t + out[i + k] for k, t in window(e[i:i + g])[1]])
-        return tuple(out)
+    def log_probs(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        """:meth:`log_prob` of every (arabic, english) pair, in one pass over the batch.
 
-    def log_prob(self, arabic: str, english: str, floor: float = _NEG) -> float:
-        """log P(arabic | english) of the best monotone alignment (``_NEG`` if none).
-
-        With ``floor``, gives up as soon as the result is sure to be below it and
-        returns an upper bound of the result that is below ``floor`` instead
-        (every path passes through one of any three consecutive English
-        positions, and the rest of it costs at least :meth:`_future`).
+        ``best[i, r + j, b]`` is the best log probability of spelling the first
+        ``j`` Arabic letters of pair ``b`` with its first ``i`` English symbols
+        (``r`` leading columns stand for "before the word", so a chunk of up to
+        ``r`` letters always has a source column).  Step ``i`` moves every pair
+        forward at once: ``steps[c][i, k, j, b]`` is the log probability of the
+        gram of ``k + 1`` symbols at ``i`` spelling the ``c`` letters that end at
+        ``j``; source cells outside a pair's band are closed.  The batch is the
+        last axis, so every step works on contiguous memory.  Pairs are padded to
+        the longest; padding never reaches a pair's own end cell, so each result
+        is exactly that of :meth:`log_prob`.
         """
-        lattice = self._lattice(english)
-        n, m = len(lattice), len(arabic)
-        neg = _NEG
-        unseen = UNSEEN
-        singles = list(arabic)
-        singles.append("")  # column m + 1 is never read back: the value does not matter
-        doubles = [arabic[j:j + 2] for j in range(m - 1)]
-        doubles.extend(("##", "##"))  # no such chunk
-        best = [[neg] * (m + 3) for _ in range(n + 1)]
-        best[0][0] = 0.0
-        reach = self.max_chunk
-        check = floor > neg
-        future = self._future(english) if check else ()
-        for i in range(n):
-            row = best[i]
-            if check:
-                bound = max(
-                    max(row) + future[i],
-                    max(best[i + 1]) + future[i + 1],
-                    max(best[i + 2]) + future[i + 2] if i + 2 <= n else neg,
+        if not pairs:
+            return []
+        size, g, reach = len(pairs), self.max_gram, self.max_chunk
+        ns = np.array([len(e) + 2 for _, e in pairs])
+        ms = np.array([len(a) for a, _ in pairs])
+        n, m = int(ns.max()), int(ms.max())
+        flat: list[bytes] = []
+        pad = array("H", [self._none] * g).tobytes()
+        # the chunk of c letters ending at j, as a column of the one- / two-letter tables
+        ends1 = np.full((m + 1, size), self._no_single, dtype=np.intp)
+        ends2 = np.full((m + 1, size), self._no_double, dtype=np.intp)
+        chunks: dict[str, tuple[list[int], list[int]]] = {}
+        for b, (a, e) in enumerate(pairs):
+            flat.append(self._grams(e))
+            flat.append(pad * (n - len(e) - 2))
+            got = chunks.get(a)
+            if got is None:
+                one, two = self._single_id, self._double_id
+                got = chunks[a] = (
+                    [one.get(c, self._other_single) for c in a],
+                    [two.get(a[j:j + 2], self._other_double) for j in range(len(a) - 1)],
                 )
-                if bound < floor:
-                    return bound
-            mid = i * m // n  # alignments stay near the diagonal: a band of BAND letters
-            lo = max(0, m - reach * (n - i), mid - BAND)  # must still reach the end
-            hi = min(m, reach * i, mid + BAND)
-            js = [j for j in range(lo, hi + 1) if row[j] > neg]
-            for k, probs, eps, two in lattice[i]:
-                tgt = best[i + k]
-                get = probs.get
-                if eps > neg:  # the gram spells nothing
-                    for j in js:
-                        x = row[j] + eps
-                        if x > tgt[j]:
-                            tgt[j] = x
-                if two:
-                    for j in js:
-                        v = row[j]
-                        x = v + get(singles[j], unseen)
-                        if x > tgt[j + 1]:
-                            tgt[j + 1] = x
-                        p2 = get(doubles[j])
-                        if p2 is not None:
-                            x = v + p2
-                            if x > tgt[j + 2]:
-                                tgt[j + 2] = x
-                else:
-                    for j in js:
-                        x = row[j] + get(singles[j], unseen)
-                        if x > tgt[j + 1]:
-                            tgt[j + 1] = x
-        return best[n][m]
+            ends1[1 : len(a) + 1, b] = got[0]
+            ends2[2 : len(a) + 1, b] = got[1]
+        grams = np.frombuffer(b"".join(flat), dtype=np.uint16).reshape(size, n, g).transpose(1, 2, 0)
+        col = grams[:, :, None, :]
+        steps = (  # by chunk length c: (n, g, m + 1, size), or (n, g, 1, size) for ε
+            self._eps[col],
+            self._one[col, ends1],
+            self._two[col, ends2],
+        )
+        # the band (as in log_prob): a source cell outside it is closed
+        i = np.arange(n)[:, None, None]
+        j = np.arange(-reach, m + 1)[None, :, None]
+        mid = i * ms // ns
+        lo = np.maximum(np.maximum(0, ms - reach * (ns - i)), mid - BAND)
+        hi = np.minimum(np.minimum(ms, reach * i), mid + BAND)
+        closed = np.where((j >= lo) & (j <= hi) & (i < ns), 0.0, _NEG)  # (n, reach + m + 1, size)
+        best = np.full((n + g, reach + m + 1, size), _NEG)
+        best[0, reach] = 0.0
+        for k in range(n):
+            src = best[k] + closed[k]
+            tgt = best[k + 1 : k + 1 + g, reach:]  # rows reached by grams of 1..g symbols
+            for c, step in enumerate(steps):
+                np.maximum(tgt, src[reach - c : reach - c + m + 1] + step[k], out=tgt)
+        return best[ns, ms + reach, np.arange(size)].tolist()
 
 
 _MODEL: Model | None = None
@@ -186,57 +252,57 @@ _FITS: dict[tuple[str, str], float] = {}
 _FIT_CACHE = 200_000
 
 
-def fit(arabic: str, english: str, floor: float | None = None) -> float:
+def _scorable(arabic: str, english: str) -> bool:
+    return bool(arabic) and bool(english) and has_arabic(arabic) and not has_arabic(english)
+
+
+def fits(pairs: Iterable[tuple[str, str]]) -> list[float]:
+    """:func:`fit` of many (arabic, english) token pairs, computed as one batch."""
+    pairs = list(pairs)
+    out: list[float | None] = [_FITS.get(p) for p in pairs]
+    todo: dict[tuple[str, str], None] = {}
+    for p, got in zip(pairs, out, strict=True):
+        if got is None and _scorable(*p):
+            todo[p] = None
+    if todo:
+        batch = list(todo)
+        if len(_FITS) + len(batch) > _FIT_CACHE:
+            _FITS.clear()
+        for (a, e), lp in zip(batch, model().log_probs(batch), strict=True):
+            _FITS[a, e] = max(lp / (len(a) + 1), UNSEEN)
+    return [got if got is not None else _FITS.get(p, UNSEEN) for p, got in zip(pairs, out, strict=True)]
+
+
+def fit(arabic: str, english: str) -> float:
     """Per-letter log probability that normalized Arabic token ``arabic`` renders ``english``.
 
     Both arguments are normalized single tokens (:func:`glossary.normalize.normalize`).
     Returns a value ≤ 0; about -0.5 for a usual rendering, below -2 for an unlikely one.
-    With ``floor``, a fit sure to be below it may be returned as an upper bound
-    below ``floor`` instead (computed faster); a result ≥ ``floor`` is exact.
     """
-    key = (arabic, english)
-    got = _FITS.get(key)
-    if got is not None:
-        return got
-    if not arabic or not english or not has_arabic(arabic) or has_arabic(english):
-        return UNSEEN
-    norm = len(arabic) + 1
-    if floor is not None and floor > UNSEEN:
-        lp = model().log_prob(arabic, english, floor * norm)
-        if lp < floor * norm:
-            return max(lp / norm, UNSEEN)
-    else:
-        lp = model().log_prob(arabic, english)
-    value = max(lp / norm, UNSEEN)
-    if len(_FITS) >= _FIT_CACHE:
-        _FITS.clear()
-    _FITS[key] = value
-    return value
+    return fits([(arabic, english)])[0]
 
 
 def clear_caches() -> None:
     """Forget every cached fit and lattice (for benchmarks that must start cold)."""
     _FITS.clear()
     if _MODEL is not None:
-        _MODEL._lattice.cache_clear()
-        _MODEL._future.cache_clear()
+        _MODEL._grams.cache_clear()
         _MODEL._windows.clear()
+        _MODEL._window_id.clear()
 
 
-def name_fit(arabic: str, english: str, floor: float | None = None) -> float | None:
-    """:func:`fit` of whole normalized names, token by token (None if token counts differ).
+def name_fit(arabic: str, english: str) -> float | None:
+    """:func:`fit` of whole normalized names, token by token (None if token counts differ)."""
+    return name_fits(arabic, [english])[0]
 
-    ``floor`` as for :func:`fit`: a result ≥ ``floor`` is exact, one below may be a bound.
-    """
-    a, e = arabic.split(), english.split()
-    if not a or len(a) != len(e):
-        return None
-    if floor is None:
-        return sum(fit(x, y) for x, y in zip(a, e, strict=True)) / len(a)
-    need = floor * len(a)  # the sum must reach this; every token's fit is ≤ 0
-    total = 0.0
-    for x, y in zip(a, e, strict=True):
-        total += fit(x, y, need - total)
-        if total < need:
-            return total / len(a)
-    return total / len(a)
+
+def name_fits(arabic: str, names: Sequence[str]) -> list[float | None]:
+    """:func:`name_fit` of one Arabic name against several English names, as one batch."""
+    a = arabic.split()
+    toks = [e.split() for e in names]
+    pairs = [(x, y) for e in toks if a and len(e) == len(a) for x, y in zip(a, e, strict=True)]
+    scores = iter(fits(pairs))
+    return [
+        sum(next(scores) for _ in a) / len(a) if a and len(e) == len(a) else None
+        for e in toks
+    ]
