@@ -500,33 +500,38 @@ class Matcher:
         toks = self._toks[slot]
         if not toks:
             return 0.0
-        n, m = len(cands), len(toks)
-        pairs = []
-        for i, c in enumerate(cands):
-            get = c.get
-            for j, tid in enumerate(toks):
-                sl = get(tid)
-                if sl is not None:
-                    pairs.append((sl[0], sl[1], i, j))
+        pairs = [
+            (sl[0], sl[1], i, j)
+            for i, c in enumerate(cands)
+            for j, tid in enumerate(toks)
+            if (sl := c.get(tid)) is not None
+        ]
         if not pairs:
             return 0.0
-        if len(pairs) > 1:
+        n, m = len(cands), len(toks)
+        if len(pairs) == 1:
+            score, level, i, j = pairs[0]
+            used_q, used_n = 1 << i, 1 << j
+            partial = swapped = False
+        else:
             pairs.sort(reverse=True)
-        used_q = used_n = 0  # bit sets of aligned query / stored tokens
-        total = 0.0
-        level = 0
-        matched: list[tuple[int, int]] = []
-        for s, lvl, i, j in pairs:
-            if used_q >> i & 1 or used_n >> j & 1:
-                continue
-            used_q |= 1 << i
-            used_n |= 1 << j
-            matched.append((i, j))
-            total += s
-            if lvl > level:
-                level = lvl
-        score = total / len(matched)
-        partial = False
+            used_q = used_n = 0  # bit sets of aligned query / stored tokens
+            total = 0.0
+            level = 0
+            matched: list[tuple[int, int]] = []
+            for s, lvl, i, j in pairs:
+                if used_q >> i & 1 or used_n >> j & 1:
+                    continue
+                used_q |= 1 << i
+                used_n |= 1 << j
+                matched.append((i, j))
+                total += s
+                if lvl > level:
+                    level = lvl
+            score = total / len(matched)
+            partial = False
+            matched.sort()
+            swapped = any(matched[k][1] > matched[k + 1][1] for k in range(len(matched) - 1))
         if used_n != (1 << m) - 1:
             partial = True
             for j in range(m):
@@ -537,11 +542,9 @@ class Matcher:
             for i in range(n):
                 if not used_q >> i & 1:
                     score -= EDGE_PENALTY if i in (0, n - 1) else MIDDLE_PENALTY
-        if len(matched) > 1:
-            matched.sort()
-            if any(matched[k][1] > matched[k + 1][1] for k in range(len(matched) - 1)):
-                partial = True
-                score -= ORDER_PENALTY
+        if swapped:
+            partial = True
+            score -= ORDER_PENALTY
         if partial:
             level = _FUZZY
         offer(slot, score, level)  # type: ignore[operator]
