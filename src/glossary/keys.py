@@ -140,6 +140,8 @@ _J_AS_VOWEL = re.compile(r"(?<=[aeiouy])j(?![aeiouy])")  # sergej, aleksej
 _RUNS = re.compile(r"(.)\1+")
 _VOWEL_SYMBOLS = frozenset("aiueo")
 _LATIN_SKIP = _VOWEL_SYMBOLS | {"H"}  # h is written or not in romanizations: Chhoe / Choe
+_DROP_VOWELS = str.maketrans("", "", "".join(sorted(_VOWEL_SYMBOLS)))
+_DROP_LATIN_SKIP = str.maketrans("", "", "".join(sorted(_LATIN_SKIP)))
 
 
 class TokenKeys(NamedTuple):
@@ -192,7 +194,7 @@ def skeleton(token: str) -> str:
     """
     if not has_arabic(token):
         return latin_skeleton(token)
-    return "".join(c for c in phonetic_key(token) if c not in _VOWEL_SYMBOLS)
+    return phonetic_key(token).translate(_DROP_VOWELS)
 
 
 def latin_phonetic_key(token: str) -> str:
@@ -217,7 +219,7 @@ def latin_skeleton(token: str) -> str:
     ('C', 'C')
     """
     pk = latin_phonetic_key(token)
-    return "".join(c for c in pk if c not in _LATIN_SKIP)
+    return pk.translate(_DROP_LATIN_SKIP)
 
 
 def strip_article(token: str) -> str | None:
@@ -241,9 +243,9 @@ def token_keys(token: str) -> TokenKeys:
     """
     if has_arabic(token):
         pk = phonetic_key(token)
-        return TokenKeys(token, pk, "".join(c for c in pk if c not in _VOWEL_SYMBOLS))
+        return TokenKeys(token, pk, pk.translate(_DROP_VOWELS))
     pk = latin_phonetic_key(token)
-    return TokenKeys(token, pk, "".join(c for c in pk if c not in _LATIN_SKIP))
+    return TokenKeys(token, pk, pk.translate(_DROP_LATIN_SKIP))
 
 
 def name_keys(normalized_name: str) -> list[TokenKeys]:
@@ -280,7 +282,7 @@ def cross_skeleton(xkey: str) -> str:
     >>> cross_skeleton(cross_key(latin_phonetic_key("perot")))
     'BRT'
     """
-    return "".join(c for c in xkey if c not in _LATIN_SKIP)
+    return xkey.translate(_DROP_LATIN_SKIP)
 
 
 def deletions(key: str) -> set[str]:
