@@ -428,14 +428,21 @@ class Matcher:
         sizes = [sum(len(postm.get(t, ())) for t, _ in top) for top in tops]
         order = sorted(range(len(tops)), key=sizes.__getitem__)[:3]
         # each word's postings are probed against the sets of the words before it
-        # (shortest postings first)
-        sets: list[set[int]] = []
+        # (shortest postings first); a word's set is built only when another word
+        # is probed against it (the last word's, often the largest, rarely is)
+        posts_of = [self._postings(postm, tops[i]) for i in order]
+        built: dict[int, set[int]] = {}
+
+        def word_set(rank: int) -> set[int]:
+            got = built.get(rank)
+            if got is None:
+                got = built[rank] = set(chain.from_iterable(posts_of[rank]))
+            return got
+
         slots: set[int] = set()
-        for i in order:
-            posts = self._postings(postm, tops[i])
-            for other in sets:
-                slots.update(other.intersection(chain.from_iterable(posts)))
-            sets.append(set(chain.from_iterable(posts)))
+        for rank in range(1, len(order)):
+            for before in range(rank):
+                slots.update(word_set(before).intersection(chain.from_iterable(posts_of[rank])))
         if len(slots) > MAX_MULTI_SLOTS:
             slots = set(sorted(slots)[:MAX_MULTI_SLOTS])
         if len(slots) < limit:
@@ -455,9 +462,9 @@ class Matcher:
             for rank, i in enumerate(order):
                 posts = self._postings(postm, wide[i][MULTI_TOKEN_CANDIDATES:])
                 if posts:
-                    for r2, other in enumerate(sets):
+                    for r2 in range(len(order)):
                         if r2 != rank:
-                            more.update(other.intersection(chain.from_iterable(posts)))
+                            more.update(word_set(r2).intersection(chain.from_iterable(posts)))
             more -= slots
             if len(more) > MAX_MULTI_SLOTS:
                 more = set(sorted(more)[:MAX_MULTI_SLOTS])
