@@ -184,30 +184,44 @@ def token_score(q: TokenKeys, c: TokenKeys) -> tuple[float, int]:
         return 75.0 + 0.15 * pk_sim, _PHONETIC
     return 0.85 * (pk_sim + _ratio(q.sk, c.sk)) / 2.0, _FUZZY
 
+#: The key entries filed under one key, and beside them the string each is first
+#: compared by (``pk|sk``, or the cross key).  The strings are copies made for
+#: the bucket, allocated together: a lookup reads up to a thousand of them, and
+#: reading one shared copy per entry, scattered over the heap, cost three times
+#: as much as comparing them.
+_Bucket = tuple[list[int], list[str]]
+_NO_BUCKET: _Bucket = ([], [])
+
+
+def _file(index: dict[str, _Bucket], key: str, vid: int, text: str) -> None:
+    bucket = index.get(key)
+    if bucket is None:
+        bucket = index[key] = ([], [])
+    bucket[0].append(vid)
+    bucket[1].append(text)
+
 
 class _Side:
     """Vocabulary, key indexes and postings of one script.
 
     Every distinct normalized token gets an id; a token with a definite article
     also gets a second *key entry* for its bare form (العقاد -> عقاد), whose
-    ``owner`` is the token.  The key indexes hold key-entry ids.
+    ``owner`` is the token.  The key indexes hold buckets of key-entry ids.
     """
 
     __slots__ = (
         "by_del", "by_norm", "by_pk", "by_sk", "by_xsk", "cross", "keys", "owner", "post1", "postm",
-        "probe",
     )
 
     def __init__(self) -> None:
         self.keys: list[TokenKeys] = []  # key entry -> keys
-        self.probe: list[str] = []  # key entry -> "pk|sk", for the fast first pass
         self.owner: list[int] = []  # key entry -> token id (itself unless a bare form)
         self.cross: list[str] = []  # key entry -> cross-script key
         self.by_norm: dict[str, int] = {}
-        self.by_pk: dict[str, list[int]] = {}
-        self.by_sk: dict[str, list[int]] = {}
-        self.by_del: dict[str, list[int]] = {}
-        self.by_xsk: dict[str, list[int]] = {}  # Latin tokens by cross skeleton (+ deletions)
+        self.by_pk: dict[str, _Bucket] = {}
+        self.by_sk: dict[str, _Bucket] = {}
+        self.by_del: dict[str, _Bucket] = {}
+        self.by_xsk: dict[str, _Bucket] = {}  # Latin tokens by cross skeleton (+ deletions)
         self.post1: dict[int, list[int]] = {}  # token -> slots of one-token names
         self.postm: dict[int, list[int]] = {}  # token -> slots of multi-token names
 
@@ -225,18 +239,18 @@ class _Side:
     def _entry(self, k: TokenKeys, owner: int | None) -> int:
         vid = len(self.keys)
         self.keys.append(k)
-        self.probe.append(k.pk + "|" + k.sk)
         self.owner.append(vid if owner is None else owner)
         xk = cross_key(k.pk)
         self.cross.append(xk)
         if owner is None and not has_arabic(k.norm):
             xs = cross_skeleton(xk)
             for d in {xs} | deletions(xs):
-                self.by_xsk.setdefault(d, []).append(vid)
-        self.by_pk.setdefault(k.pk, []).append(vid)
-        self.by_sk.setdefault(k.sk, []).append(vid)
+                _file(self.by_xsk, d, vid, (xk + " ")[:-1])  # a copy of its own
+        # each bucket gets its own copy of the "pk|sk" string (a new concatenation)
+        _file(self.by_pk, k.pk, vid, k.pk + "|" + k.sk)
+        _file(self.by_sk, k.sk, vid, k.pk + "|" + k.sk)
         for d in deletions(k.sk):
-            self.by_del.setdefault(d, []).append(vid)
+            _file(self.by_del, d, vid, k.pk + "|" + k.sk)
         return vid
 
     def candidates(self, token: str) -> dict[int, tuple[float, int]]:
@@ -254,17 +268,21 @@ class _Side:
         if bare is not None:
             forms.append(token_keys(bare))
         exact = self.by_norm.get(token)
-        vids: list[int] = [] if exact is None else [exact]
+        vids: list[int] = []
+        choices: list[str] = []
+        if exact is not None:
+            vids.append(exact)
+            choices.append(q.pk + "|" + q.sk)
         for f in forms:
-            for bucket in self._buckets(f):
-                vids.extend(bucket)  # duplicates are cheaper to score twice than to remove
+            for ids, texts in self._buckets(f):
+                vids.extend(ids)  # duplicates are cheaper to score twice than to remove
+                choices.extend(texts)
                 if len(vids) >= MAX_TOKEN_CANDIDATES:
                     break
         del vids[MAX_TOKEN_CANDIDATES:]
         keys, owner = self.keys, self.owner
         if len(vids) > KEEP_TOKEN_CANDIDATES:
-            probe = self.probe
-            choices = list(map(probe.__getitem__, vids))  # C-level: cheaper than a comprehension
+            del choices[MAX_TOKEN_CANDIDATES:]
             chosen: dict[int, None] = {} if exact is None else {exact: None}
             for f in forms:
                 for _, _, i in process.extract(
@@ -286,9 +304,9 @@ class _Side:
                     out[tid] = (s, lvl)
         return out
 
-    def _buckets(self, q: TokenKeys) -> Iterable[list[int]]:
-        """Candidate lists, most promising first."""
-        empty: list[int] = []
+    def _buckets(self, q: TokenKeys) -> Iterable[_Bucket]:
+        """Candidate buckets, most promising first."""
+        empty = _NO_BUCKET
         yield self.by_pk.get(q.pk, empty)
         if not q.sk:
             return
@@ -472,7 +490,7 @@ class Matcher:
                 self._score_slot(slot, cands, offer)
         # the parts written together: بيونغ يانغ -> بيونغيانغ (same spelling or same phonetic key)
         q = token_keys("".join(qtoks))
-        vids = list(side.by_pk.get(q.pk, ()))
+        vids = list(side.by_pk.get(q.pk, _NO_BUCKET)[0])
         exact = side.by_norm.get(q.norm)
         if exact is not None:
             vids.append(exact)
@@ -572,17 +590,19 @@ class Matcher:
         if len(qxs) < 2:
             return
         vids: list[int] = []
+        choices: list[str] = []
         for d in (qxs, *sorted(deletions(qxs))):
-            vids.extend(en.by_xsk.get(d, ()))
+            ids, texts = en.by_xsk.get(d, _NO_BUCKET)
+            vids.extend(ids)
+            choices.extend(texts)
             if len(vids) >= MAX_CROSS_CANDIDATES:
                 break
         del vids[MAX_CROSS_CANDIDATES:]
+        del choices[MAX_CROSS_CANDIDATES:]
         if not vids:
             return
         cross = en.cross
-        for _, sim, i in process.extract(
-            qx, list(map(cross.__getitem__, vids)), scorer=Indel.normalized_similarity, limit=KEEP_CROSS
-        ):
+        for _, sim, i in process.extract(qx, choices, scorer=Indel.normalized_similarity, limit=KEEP_CROSS):
             vid = vids[i]
             xs = cross_skeleton(cross[vid])
             score = CROSS_ROUTE_FACTOR * (sim * 100.0 + _ratio(qxs, xs)) / 2.0
