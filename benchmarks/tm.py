@@ -318,6 +318,7 @@ def main() -> None:
     ev = Evaluation(units, queries, skeletons)
 
     # ---- glossary
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     t0, c0 = time.perf_counter(), time.process_time()
     g.tm.import_tmx(tmx_path)
     import_s, import_cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -379,7 +380,9 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
-        # other processes on the machine slow the timings (1-minute load average, end of run)
+        # other processes on the machine slow the timings (1-minute load average, before the
+        # glossary's TMX import and at the end of the run)
+        "load_average_before_import": round(load_before, 2) if load_before is not None else None,
         "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
         "results": {k: {m: round(v, 4) for m, v in r.items()} for k, r in results.items()},
     }

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from glossary import Glossary
 from glossary import tm as tm_module
+from glossary import tmx as tmx_module
 from glossary.errors import InputError, NotFoundError
 from glossary.normalize import normalize
 from glossary.tm import tokenwise_normalize
@@ -349,6 +351,66 @@ def test_import_failing_late_imports_nothing(g: Glossary, tmp_path: Path, monkey
     assert len(g.tm) == 0
     assert g.tm.search(seed_lines()[0]) == []
     assert not g.db.execute("SELECT 1 FROM meta WHERE key = 'tm_fts_deferred'").fetchone()
+
+
+def _fts_hashsize(g: Glossary) -> int | None:
+    row = g.db.execute("SELECT v FROM tm_fts_config WHERE k = 'hashsize'").fetchone()
+    return None if row is None else int(row[0])
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_import_leaves_gc_and_fts_settings_as_found(
+    g: Glossary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: bool
+) -> None:
+    """The import's speed settings (cyclic GC paused, FTS5 hashsize) end with it, even on an error."""
+    import gc
+
+    monkeypatch.setattr(tm_module, "BATCH", 2)
+    monkeypatch.setattr(tmx_module, "CHUNK", 256)  # units reach the store before the parser ends
+    path = _tmx(tmp_path / "s.tmx", [(line, "x") for line in seed_lines()[:5]])
+    if fails:  # malformed after two batches are stored
+        path.write_text(path.read_text(encoding="utf-8").replace("</body>", "<tu></body>"), encoding="utf-8")
+    seen: list[tuple[bool, int | None]] = []
+    store_batch = tm_module.TranslationMemory._store_batch
+
+    def spy(self: tm_module.TranslationMemory, *args: Any) -> None:
+        seen.append((gc.isenabled(), _fts_hashsize(g)))
+        store_batch(self, *args)
+
+    monkeypatch.setattr(tm_module.TranslationMemory, "_store_batch", spy)
+    before = _fts_hashsize(g)
+    if fails:
+        with pytest.raises(InputError, match="malformed XML"):
+            g.tm.import_tmx(path)
+        assert _fts_hashsize(g) == before and len(g.tm) == 0  # rolled back
+    else:
+        assert g.tm.import_tmx(path) == 5
+        assert _fts_hashsize(g) == 1 << 20  # FTS5's default
+    assert seen[:2] == [(False, tm_module.IMPORT_FTS_HASHSIZE)] * 2
+    assert gc.isenabled()
+    g.db.execute("INSERT INTO tm_fts(tm_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_import_dates_default_to_the_import_time(g: Glossary, tmp_path: Path) -> None:
+    """creationdate/changedate when the <tu> has them; else one timestamp for the whole import."""
+    a, b, c = seed_lines()[:3]
+    path = tmp_path / "dates.tmx"
+    with TMXWriter(path, srclang="ar") as w:
+        w.write_unit([("ar", a, None), ("en", "a", None)],
+                     attrs={"creationdate": "20230101T101500Z", "changedate": "20240203T111111Z"})
+        w.write_unit([("ar", b, None), ("en", "b", None)], attrs={"creationdate": "20230101T101500Z"})
+        w.write_unit([("ar", c, None), ("en", "c", None)], attrs={"creationdate": "not a date"})
+    g.tm.import_tmx(path)
+    rows = g.db.execute("SELECT target, created, updated FROM tm_units ORDER BY id").fetchall()
+    assert rows[0] == ("a", "2023-01-01T10:15:00.000Z", "2024-02-03T11:11:11.000Z")
+    assert rows[1] == ("b", "2023-01-01T10:15:00.000Z", "2023-01-01T10:15:00.000Z")
+    assert rows[2][1] == rows[2][2] and rows[2][1] > "2024"
+    # an update without dates moves `updated` to the import time and keeps `created`
+    with TMXWriter(path, srclang="ar") as w:
+        w.write_unit([("ar", b, None), ("en", "b2", None)])
+    g.tm.import_tmx(path, on_duplicate="update")
+    target, created, updated = g.db.execute("SELECT target, created, updated FROM tm_units WHERE id = 2").fetchone()
+    assert (target, created) == ("b2", "2023-01-01T10:15:00.000Z") and updated > rows[2][2]
 
 
 def test_props_json_is_json_dumps() -> None:

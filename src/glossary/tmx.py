@@ -205,18 +205,19 @@ class _Target:
             if self.unit is None:
                 self._misplaced(tag, attrs, "<tuv> outside <tu>")
             if len(attrs) == 2 and attrs[0] == _EXPAT_XML_LANG:
-                self.tuv = Segment(attrs[1], "")
+                # fields given as literals: cheaper than the dataclass's default factories
+                self.tuv = Segment(attrs[1], "", props=[], notes=[], attrs={})
                 return
             attrib = _attrib(attrs)
             lang = _lang_of(attrib)
             if not lang:
                 raise InputError("<tuv> without xml:lang", self.path, self.line())
             extra = {k: v for k, v in attrib.items() if k not in (XML_LANG, "lang")}
-            self.tuv = Segment(lang, "", attrs=extra)
+            self.tuv = Segment(lang, "", props=[], notes=[], attrs=extra)
         elif tag == "tu" and self.saw_root:
             attrib = _attrib(attrs) if attrs else {}
-            self.unit = TMXUnit(self.expat.CurrentLineNumber if self.expat else 0, srclang=attrib.get("srclang"),
-                                attrs=attrib)
+            line = self.expat.CurrentLineNumber if self.expat else 0
+            self.unit = TMXUnit(line, variants=[], srclang=attrib.get("srclang"), attrs=attrib, props=[], notes=[])
         else:
             self._other_start(tag, _attrib(attrs))
 
