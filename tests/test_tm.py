@@ -307,16 +307,27 @@ def _tmx(path: Path, pairs: list[tuple[str, str]]) -> Path:
     return path
 
 
-@pytest.mark.parametrize("empty", [True, False])
+@pytest.mark.parametrize(("empty", "bulk_units"), [(True, 200_000), (True, 4), (False, 200_000)])
 def test_import_in_batches_indexes_every_unit(
-    g: Glossary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty: bool
+    g: Glossary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty: bool, bulk_units: int
 ) -> None:
     """Duplicates of units from earlier batches update them; tm_fts and the indexes stay right.
 
     Into an empty TM (a bulk load: indexes built at the end, duplicates found in
-    memory) and into one that holds units.
+    memory), into an empty TM whose bulk load outgrows its in-memory duplicate
+    map half-way (``BULK_UNITS``: indexes built then, duplicates looked up in the
+    store after), and into one that holds units.
     """
     monkeypatch.setattr(tm_module, "BATCH", 3)
+    monkeypatch.setattr(tm_module, "BULK_UNITS", bulk_units)
+    ended: list[int] = []
+    end_bulk = tm_module.TranslationMemory._end_bulk
+
+    def spy(self: tm_module.TranslationMemory) -> None:
+        ended.append(len(self._bulk or ()))
+        end_bulk(self)
+
+    monkeypatch.setattr(tm_module.TranslationMemory, "_end_bulk", spy)
     indexes = g.db.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'tm_units' AND type = 'index'").fetchall()
     lines = seed_lines()[:20]
     if not empty:
@@ -338,6 +349,7 @@ def test_import_in_batches_indexes_every_unit(
         assert hit.score == 100 and hit.target == expected
     assert {h.source for h in g.tm.concordance("second")} == {"second 1", "second 7"}
     assert not g.db.execute("SELECT 1 FROM meta WHERE key = 'tm_fts_deferred'").fetchone()
+    assert ended == ([6] if empty and bulk_units == 4 else [])  # the map left after two batches
 
 
 def test_import_failing_late_imports_nothing(g: Glossary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

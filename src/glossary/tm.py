@@ -114,6 +114,11 @@ QUERY_TERMS = 8
 POSTINGS_BUDGET = 5000
 #: Units per batch of a TMX import (one statement stores a batch).
 BATCH = 2000
+#: Units a bulk load (into an empty TM) keeps in memory to find duplicates (about
+#: 0.8 KB each); past that it builds ``tm_units``' indexes and looks duplicates up in
+#: the store, as an import into a non-empty TM does, so memory stays bounded
+#: whatever the size of the file.
+BULK_UNITS = 200_000
 #: Bytes of new terms FTS5 holds in memory during an import before writing them out as an
 #: index segment (FTS5's own default, restored afterwards, is 1 MiB).
 IMPORT_FTS_HASHSIZE = 16 << 20
@@ -417,6 +422,7 @@ class TranslationMemory:
         self._has_json: bool | None = None
         # during a bulk import: (source_lang, target_lang, source_norm) -> [(id, target_norm)]
         self._bulk: dict[tuple[str, str, str], list[tuple[int, str]]] | None = None
+        self._dropped: list[str] = []  # tm_units' indexes a bulk load dropped (their SQL)
         self._check_normalization()
 
     # ------------------------------------------------------------------ upkeep
@@ -795,7 +801,7 @@ class TranslationMemory:
         (:func:`tokenwise_normalize`), stored ``BATCH`` at a time, and indexed
         in ``tm_fts`` once per batch; into an empty TM (a bulk load) ``tm_fts``
         and ``tm_units``' indexes are built once at the end and duplicates are
-        found in memory (which then grows with the file: about 0.8 KB a unit).
+        found in memory, for the first ``BULK_UNITS`` units (then in the store).
         While it runs, Python's cyclic garbage collector is paused (nothing the
         import makes is in a reference cycle) and FTS5 buffers up to
         ``IMPORT_FTS_HASHSIZE`` bytes of new terms per index segment.
@@ -870,6 +876,7 @@ class TranslationMemory:
                     self.db.execute(f'DROP INDEX "{name}"')
                     rebuild.append(sql)
             self._last_id = self._fts_upto
+            self._dropped = rebuild
             try:
                 self._read_units(reader, direction, origin, on_duplicate, report, reader_header_src, now)
             finally:
@@ -877,6 +884,7 @@ class TranslationMemory:
             self._index_new()
             for sql in rebuild:  # on an error the rollback brings them back
                 self.db.execute(sql)
+            rebuild.clear()
             self._fts_hashsize(_FTS_DEFAULT_HASHSIZE)
             self.db.execute("DELETE FROM meta WHERE key = 'tm_fts_deferred'")
 
@@ -1007,7 +1015,17 @@ class TranslationMemory:
                     raise StoreError("tm_units ids are not consecutive during an import")
                 for uid, row in enumerate(inserts, first):
                     self._bulk.setdefault((row[2], row[3], row[4]), []).append((uid, row[5]))
+                if len(self._bulk) > BULK_UNITS:
+                    self._end_bulk()
             report.added += len(inserts)
+
+    def _end_bulk(self) -> None:
+        """Leave a bulk load's in-memory duplicate map: build the indexes it dropped
+        (one sort over the rows so far) and look duplicates up in the store from now on."""
+        for sql in self._dropped:
+            self.db.execute(sql)
+        self._dropped.clear()
+        self._bulk = None
 
     def _json_rows(self) -> bool:
         """Whether this SQLite has ``json_each`` (JSON1: built in since 3.38, common before)."""
