@@ -35,13 +35,26 @@ How a text is scanned
    matcher itself (``Matcher.search``, same keys, same scores, cached per
    spelling) and reported with that lower score and reason.  Only name parts
    of :data:`PHONETIC_MIN_LETTERS` letters or more are looked for this way.
-   What a (proclitic, word) hit resolves to is cached on the scanner, so the
-   Python work per mention is a slice, a dict lookup and a tuple.
+   What a word (the text of a proclitic and a name) resolves to depends on
+   that text alone, so it is cached by it.
 5. **Longest match wins**: candidates are taken leftmost first, longest first,
    never overlapping.  The hits of one word start are adjacent in the
-   automaton's output, so a word with a single candidate (nearly all of them)
-   is decided as soon as it is seen; only words where several names start
-   compare candidates.
+   automaton's output (shortest first), so a word with a single candidate
+   (nearly all of them) is decided as soon as it is seen; a longer name
+   starting at the same word replaces it if it scores enough.
+
+Texts of :data:`BULK_MIN_CHARS` characters or more take a faster road to the
+same decisions.  A key without an inner space matches exactly one *word* of the
+fold (a maximal run of non-separators), so only names of several words go
+through an automaton (a second, small one holding just those keys, decided
+hit by hit as above; the words they cover are theirs).  Every other word is
+handled in bulk with numpy: its text is packed into 64-bit integers (the
+encoding is one byte per character), hashed and looked up in a table of the
+words already resolved (:class:`_WordTable`; the packed text is compared, so two
+words sharing a hash are never confused); a word not seen yet is resolved once
+per text (its fold looked up in the full automaton's trie, then as in step 4),
+and the mentions are built from the table's columns.  Results are identical to
+the hit-by-hit scan (the tests compare both).
 
 Limits: vowel letters written or dropped (ديمتري / دميتري), different final
 vowels (كوريا / كوريه) and the digraph تش / ش are only matched when the
@@ -84,11 +97,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import islice, product
-from operator import itemgetter
+from itertools import product, repeat
 from typing import Any, NamedTuple
 
 import ahocorasick
+import numpy as np
 
 from .keys import ARABIC_CONSONANT_CLASSES, ARABIC_VOWELS, strip_article, token_keys
 from .matching import ALIAS_FACTOR, ARTICLE_PENALTY, Hit
@@ -365,10 +378,12 @@ class Scanner:
         self.entities = entities
         self._search = search
         self._phonetic_cache: dict[tuple[bytes, bool], Hit | None] = {}
-        self._cache: dict[tuple[int, str], Any] = {}
+        self._cache: dict[str, list[Any]] = {}  # text of a word (proclitic + name) -> what it resolves to
+        self._words = _WordTable()
         # ortho bytes of a name form -> [best full-form entry, best bare-form entry]
         self._exact: dict[bytes, list[_Entry | None]] = {}
         self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self._multi = ahocorasick.Automaton(ahocorasick.STORE_INTS)  # the keys of several words only
         by_entity_alias: dict[int, list[str]] = {}
         prefixes = [(fold_text(p)[0], p, cp, art) for p, (cp, art) in PROCLITICS.items()]
         self._prefix: dict[bytes, tuple[str, bool]] = {o: (cp, art) for o, _, cp, art in prefixes}
@@ -385,6 +400,8 @@ class Scanner:
         self.size = keys
         if keys:
             self._automaton.make_automaton()
+        if len(self._multi):
+            self._multi.make_automaton()
         for pair in self._exact.values():
             for e in pair:
                 if e is not None and e.role == "alias" and e.short is None:
@@ -407,7 +424,10 @@ class Scanner:
         old = self._automaton.get(key, None)
         if old is not None and old >> 12 <= len(prefix):
             return  # the same letters read with a shorter proclitic (a longer name) win
-        self._automaton.add_word(key, (len(prefix) << 12) | value_len)
+        value = (len(prefix) << 12) | value_len
+        self._automaton.add_word(key, value)
+        if b" " in phon:
+            self._multi.add_word(key, value)
 
     def _add_arabic(self, name: ScanName, prefixes: list[tuple[bytes, str, str, bool]]) -> int:
         tokens = name.norm.split()
@@ -452,6 +472,7 @@ class Scanner:
     def clear_caches(self) -> None:
         """Forget every resolved spelling and matcher score (the next scan is a cold one)."""
         self._cache.clear()
+        self._words = _WordTable()
         self._phonetic_cache.clear()
 
     @property
@@ -476,111 +497,266 @@ class Scanner:
         self, text: str, min_score: float, rewrite_at: float | None = None, expand_aliases: bool = False
     ) -> tuple[list[Mention], list[str] | None]:
         """Mentions, and with ``rewrite_at`` the pieces of the rewritten text (None: unchanged)."""
-        ortho, phon, adj = fold_text(text)
-        n1 = len(phon) + 1
-        rev = (b" " + phon + b" ")[::-1].decode("latin-1")
-        hits = list(self._automaton.iter(rev))  # by end in the reversed text
-        hits.reverse()  # by word start, ascending; the hits of one word start are adjacent
-        hits.append((-1, 0))
-        out: list[Mention] = []
-        append = out.append
+        if len(self._cache) > _CACHE_MAX:
+            self._cache.clear()
+        if len(self._words) > _CACHE_MAX:
+            self._words = _WordTable()
+        threshold = 101.0 if rewrite_at is None else rewrite_at
+        floor = min_score if min_score > -1e308 else -1e308  # rejected hits score -inf (also for NaN)
+        if len(text) < BULK_MIN_CHARS:
+            out = self._scan(text, floor, threshold, expand_aliases)
+        else:
+            out = self._scan_bulk(text, floor, threshold, expand_aliases)
+        if rewrite_at is None:
+            return out, None
         pieces: list[str] = []
         add = pieces.append
-        pos = 0  # text written to ``pieces`` so far
-        threshold = 101.0 if rewrite_at is None else rewrite_at
-        slot = 4 if expand_aliases else 3  # where a cache entry keeps its rewrite ("": none)
-        resolve = self._resolve
-        cache = self._cache
-        if len(cache) > 500_000:
-            cache.clear()
-        cache_get = cache.get
-        new = tuple.__new__
-        extent = _EXTENT
-        floor = min_score if min_score > -1e308 else -1e308  # rejected hits score -inf (also for NaN)
-        adj = adj or []
-        nadj = len(adj)
-        di = 0  # deletions at or before ``ws`` (word starts only grow)
-        nd = adj[0] if adj else _NEVER  # the next deletion after ``ws``
-        last = -1  # end (in the fold) of the last accepted mention
-        group: list[int] = []  # values of the earlier hits at the current word start
-        for (j, v), nj in zip(hits, map(_FIRST, islice(hits, 1, None)), strict=False):  # not the sentinel
-            if j == nj:  # more names start at this word: decide when the last one comes
-                group.append(v)
-                continue
-            ws = n1 - j
-            if ws < last:  # inside the last mention
-                if group:
-                    group = []
-                continue
-            if ws >= nd:
-                while di < nadj and adj[di] <= ws:
-                    di += 1
-                nd = adj[di] if di < nadj else _NEVER
-            tws = ws + di
-            if group:  # longest first, then the shorter proclitic
-                group.append(v)
-                best: Any = None
-                b_ne = b_plen = 0
-                for gv in group:
-                    gne = ws + extent[gv]
-                    gplen = gv >> 12
-                    if best is not None and (gne < b_ne or (gne == b_ne and gplen >= b_plen)):
-                        continue
-                    gtne = gne + bisect_right(adj, gne - 1) if nd < gne else gne + di
-                    gword = text[tws:gtne]
-                    key = (gv, gword)
-                    r = cache_get(key)
-                    if r is None:
-                        r = cache[key] = resolve(ortho, ws, gv, gword) or _REJECTED
-                    if r[2] < floor:
-                        continue
-                    best, b_ne, b_plen, tne, word = r, gne, gplen, gtne, gword
-                group = []
-                if best is None:
-                    continue
-                r, ne = best, b_ne
-            else:
-                ne = ws + extent[v]
-                tne = ne + bisect_right(adj, ne - 1) if nd < ne else ne + di
-                word = text[tws:tne]
-                try:
-                    r = cache[v, word]
-                except KeyError:
-                    r = cache[v, word] = resolve(ortho, ws, v, word) or _REJECTED
-            st, info, score, _, _ = r
-            if score < floor:
-                continue
-            last = ne
-            if st:
-                ts = tws + st
-                surface, prefix = text[ts:tne], text[tws:ts]
-            else:
-                ts, surface, prefix = tws, word, ""
-            if score >= threshold:
-                repl = r[slot]
-                if repl is None:
-                    repl = self._rewrite(info, surface, prefix, expand_aliases)
-                    if repl == surface:
-                        repl = ""
-                    r[slot] = repl
-                if repl:
-                    add(text[pos:ts])
-                    add(repl)
-                    pos = tne
-                    append(new(Mention, (ts, tne, surface, prefix, info, True, repl)))
-                    continue
-            append(new(Mention, (ts, tne, surface, prefix, info, False, None)))
-        if rewrite_at is None or not pieces:
+        pos = 0
+        for m in out:
+            if m.replaced:
+                add(text[pos : m.start])
+                add(m.replacement)  # type: ignore[arg-type]
+                pos = m.end
+        if not pieces:
             return out, None
         add(text[pos:])
         return out, pieces
 
+    def _scan(self, text: str, floor: float, threshold: float, expand_aliases: bool) -> list[Mention]:
+        """One Aho–Corasick pass over the whole text, hit by hit (short texts)."""
+        ortho, phon, adj_list = fold_text(text)
+        n1 = len(phon) + 1
+        rev = (b" " + phon + b" ")[::-1].decode("latin-1")
+        hits = list(self._automaton.iter(rev))  # by end in the reversed text
+        hits.reverse()  # by word start, ascending; the names at one word start come shortest first
+        return self._walk(hits, n1, text, ortho, adj_list or [], floor, threshold, expand_aliases)[0]
+
+    def _walk(
+        self, hits: list[tuple[int, int]], n1: int, text: str, ortho: bytes, adj: list[int],
+        floor: float, threshold: float, expand_aliases: bool,
+    ) -> tuple[list[Mention], list[tuple[int, int]]]:
+        """Decide the automaton's hits in order: leftmost first, longest first, never overlapping.
+
+        Returns the mentions and, for each, where its word (proclitic and name) is in the fold.
+        """
+        out: list[Mention] = []
+        append = out.append
+        spans: list[tuple[int, int]] = []
+        cache = self._cache
+        cache_get = cache.get
+        resolve = self._resolve
+        new = tuple.__new__
+        extent = _EXTENT
+        nadj = len(adj)
+        di = 0  # deletions at or before ``ws`` (word starts only grow)
+        nd = adj[0] if adj else _NEVER  # the next deletion after ``ws``
+        last = -1  # end (in the fold) of the last accepted mention
+        lj = -1  # its hit position
+        for j, v in hits:
+            ws = n1 - j
+            # a hit starting inside the last mention is dropped, unless it is a longer name
+            # starting where the last mention starts: that one wins if it scores enough
+            longer = ws < last
+            if longer:
+                if j != lj:
+                    continue
+            elif ws >= nd:
+                while di < nadj and adj[di] <= ws:
+                    di += 1
+                nd = adj[di] if di < nadj else _NEVER
+            ne = ws + extent[v]
+            tws = ws + di
+            tne = ne + bisect_right(adj, ne - 1) if nd < ne else ne + di
+            word = text[tws:tne]
+            r = cache_get(word)
+            if r is None:
+                r = cache[word] = resolve(ortho, ws, v, word) or _REJECTED
+            if r[0] < floor:
+                continue
+            if longer:
+                out.pop()
+                spans.pop()
+            last = ne
+            lj = j
+            spans.append((ws, ne))
+            if r[0] >= threshold:
+                repl = self._replacement(r, expand_aliases)
+                if repl:
+                    append(new(Mention, (tws + r[1], tne, r[2], r[3], r[4], True, repl)))
+                    continue
+            append(new(Mention, (tws + r[1], tne, r[2], r[3], r[4], False, None)))
+        return out, spans
+
+    def _replacement(self, r: list[Any], expand_aliases: bool) -> str:
+        """The rewrite of a resolved word ("" when it is written as it should be), cached in ``r``."""
+        slot = 6 if expand_aliases else 5
+        repl = r[slot]
+        if repl is None:
+            repl = self._rewrite(r[4], r[2], r[3], expand_aliases)
+            r[slot] = repl = "" if repl == r[2] else repl
+        return str(repl)
+
+    def _scan_bulk(self, text: str, floor: float, threshold: float, expand_aliases: bool) -> list[Mention]:
+        """The same decisions for a long text, word by word in numpy (see the module doc)."""
+        enc = codecs.charmap_encode(text, _ERRORS, _ENC)[0]
+        raw = enc.translate(_ORTHO)
+        adj: Any = None
+        adj_list: list[int] = []
+        if b"\x00" in raw:
+            dels = np.flatnonzero(np.frombuffer(raw, np.uint8) == 0)
+            adj = dels - np.arange(len(dels))
+            adj_list = adj.tolist()
+            ortho = raw.replace(b"\x00", b"")
+        else:
+            ortho = raw
+        phon = ortho.translate(_PHON)
+        n = len(phon)
+        # 1. names of several words: their own (small) automaton, decided hit by hit
+        extra: list[Mention] = []
+        spans: list[tuple[int, int]] = []
+        if len(self._multi):
+            rev = (b" " + phon + b" ")[::-1].decode("latin-1")
+            hits = list(self._multi.iter(rev))
+            hits.reverse()
+            extra, spans = self._walk(hits, n + 1, text, ortho, adj_list, floor, threshold, expand_aliases)
+        # 2. every word of the text (a maximal run of non-separators in the fold)
+        edge = np.ones(n + 2, np.int8)
+        edge[1:-1] = np.frombuffer(phon, np.uint8) == _SPACE
+        step = np.diff(edge)
+        ws = np.flatnonzero(step == -1)
+        ne = np.flatnonzero(step == 1)
+        if extra:  # words inside (or at the start of) a name of several words are part of it
+            covered = np.zeros(len(ws) + 1, np.int32)
+            bounds = np.searchsorted(ws, np.array(spans, np.int64))
+            np.add.at(covered, bounds[:, 0], 1)
+            np.add.at(covered, bounds[:, 1], -1)
+            keep = np.cumsum(covered[:-1]) == 0
+            ws, ne = ws[keep], ne[keep]
+        if adj is not None:  # fold offsets -> text offsets: add the characters deleted before
+            tws = ws + np.cumsum(np.bincount(np.searchsorted(ws, adj), minlength=len(ws) + 1))[:-1]
+            tne = ne + np.cumsum(np.bincount(np.searchsorted(ne, adj, "right"), minlength=len(ne) + 1))[:-1]
+        else:
+            tws, tne = ws, ne
+        tlen = tne - tws
+        # 3. each word's text, packed into up to _WORDS uint64 (exact: the encoding is one byte per
+        # character, and a word holding a byte the encoding shares is never a name), and hashed
+        short = np.flatnonzero(tlen <= 8 * _WORDS)
+        longer = np.flatnonzero(tlen > 8 * _WORDS)
+        s_tws, s_len = tws[short], tlen[short]
+        buf = np.frombuffer(enc + bytes(8 * _WORDS + 8), np.uint8)
+        view = np.ndarray((len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
+        packed = [view[s_tws] & _MASKS[np.minimum(s_len, 8)]]
+        for k in range(1, _WORDS):
+            w = np.zeros(len(short), np.uint64)
+            sel = np.flatnonzero(s_len > 8 * k)
+            if len(sel):
+                w[sel] = view[s_tws[sel] + 8 * k] & _MASKS[np.minimum(s_len[sel] - 8 * k, 8)]
+            packed.append(w)
+        hashes = _hash(packed, s_len)
+        # 4. what each word resolves to: known words in bulk, new ones once each
+        table = self._words
+        slots = table.lookup(hashes)
+        absent = np.flatnonzero(slots < 0)
+        if len(absent):
+            uniq, first, inverse = np.unique(hashes[absent], return_index=True, return_inverse=True)
+            reps = absent[first]
+            word_of = self._word
+            resolved = [
+                word_of(ortho, phon, w_ws, w_ne, text[w_tws : w_tws + w_len])
+                for w_ws, w_ne, w_tws, w_len in zip(
+                    ws[short[reps]].tolist(), ne[short[reps]].tolist(), s_tws[reps].tolist(),
+                    s_len[reps].tolist(), strict=True,
+                )
+            ]
+            new_slots = table.add(resolved, [p[reps] for p in packed], s_len[reps])
+            table.insert(uniq, new_slots)
+            slots[absent] = new_slots[inverse.reshape(-1)]
+        found = np.flatnonzero(slots >= 0)
+        s = slots[found]
+        f_len = s_len[found]
+        same = (table.length[s] == f_len) & (table.packed[0][s] == packed[0][found])
+        for k in range(1, _WORDS):
+            sel = np.flatnonzero(f_len > 8 * k)
+            same[sel] &= table.packed[k][s[sel]] == packed[k][found[sel]]
+        slots[found[~same]] = -1  # a hash shared by two different words: decided one by one
+        odd = np.concatenate((short[slots < 0], longer))
+        if len(odd):
+            odd.sort()
+            for i in odd.tolist():
+                w_ws, w_ne, w_tws, w_tne = int(ws[i]), int(ne[i]), int(tws[i]), int(tne[i])
+                word = text[w_tws:w_tne]
+                r = self._word(ortho, phon, w_ws, w_ne, word)
+                if r[0] >= floor:
+                    spans.append((w_ws, w_ne))
+                    repl = self._replacement(r, expand_aliases) if r[0] >= threshold else ""
+                    if repl:
+                        extra.append(tuple.__new__(Mention, (w_tws + r[1], w_tne, r[2], r[3], r[4], True, repl)))
+                    else:
+                        extra.append(tuple.__new__(Mention, (w_tws + r[1], w_tne, r[2], r[3], r[4], False, None)))
+        # 5. the mentions: words scoring at least ``floor``
+        ok = np.flatnonzero(slots >= 0)
+        s = slots[ok]
+        score = table.score[s]
+        acc = score >= floor
+        ok, s, score = ok[acc], s[acc], score[acc]
+        idx = short[ok]
+        a_tws = tws[idx]
+        out = list(
+            map(
+                tuple.__new__, repeat(Mention),
+                zip(
+                    (a_tws + table.st[s]).tolist(), tne[idx].tolist(), table.surface[s].tolist(),
+                    table.prefix[s].tolist(), table.info[s].tolist(), repeat(False), repeat(None),
+                ),
+            )
+        )
+        if threshold <= 100.0:  # rewriting: the words at or above the threshold that read otherwise
+            mode = 1 if expand_aliases else 0
+            need = np.flatnonzero(score >= threshold)
+            state = table.rewrite[mode]
+            unknown = np.unique(s[need][state[s[need]] < 0])
+            for slot in unknown.tolist():
+                state[slot] = 1 if self._replacement(table.r[slot], expand_aliases) else 0
+            rs = table.r
+            new = tuple.__new__
+            for i, slot in zip(need[state[s[need]] == 1].tolist(), s[need][state[s[need]] == 1].tolist(),
+                               strict=True):
+                m = out[i]
+                out[i] = new(Mention, (m[0], m[1], m[2], m[3], m[4], True, rs[slot][5 + mode]))
+        if extra:  # merge the names of several words and the words decided one by one, by position
+            order = sorted(range(len(extra)), key=spans.__getitem__)
+            at = np.searchsorted(ws[idx], np.array([spans[k][0] for k in order], np.int64)).tolist()
+            merged: list[Mention] = []
+            pos = 0
+            for k, p in zip(order, at, strict=True):
+                merged += out[pos:p]
+                merged.append(extra[k])
+                pos = p
+            merged += out[pos:]
+            out = merged
+        return out
+
+    def _word(self, ortho: bytes, phon: bytes, ws: int, ne: int, word: str) -> list[Any]:
+        """What one word of the text (the fold's ``ws:ne``) resolves to, cached by its text."""
+        r = self._cache.get(word)
+        if r is None:
+            v = self._automaton.get((b" " + phon[ws:ne] + b" ")[::-1].decode("latin-1"), None)
+            r = self._cache[word] = (None if v is None else self._resolve(ortho, ws, v, word)) or _REJECTED
+        return r
+
     def _resolve(self, ortho: bytes, ws: int, v: int, word: str) -> list[Any] | None:
-        """What a hit is: ``[name start - word start in the text, info, score, rewrite, rewrite
-        expanding aliases]`` (the rewrites filled in when first needed), or None.
+        """What a hit is: ``[score, name start - word start in the text, surface, prefix, info,
+        rewrite, rewrite expanding aliases]`` (the rewrites filled in when first needed), or None.
 
         ``word`` is the text of the proclitic and the name.
         """
+        res = self._resolve_info(ortho, ws, v, word)
+        if res is None:
+            return None
+        start, info = res
+        return [info.score, start, word[start:], word[:start], info, None, None]
+
+    def _resolve_info(self, ortho: bytes, ws: int, v: int, word: str) -> tuple[int, MentionInfo] | None:
         plen = v >> 12
         ns = ws + plen
         ne = ns + (v & 0xFFF)
@@ -627,7 +803,7 @@ class Scanner:
                     score = min(score, hit.score)
             eng, ara = self.entities[entry.entity_id]
             info = MentionInfo(entry.entity_id, eng, ara, score, "", True, entry.lang, entry)
-            return [start, _with_reason(info, word[start:]), score, None, None]
+            return start, _with_reason(info, word[start:])
         # a spelling stored nowhere: ask the matcher (same keys, same scores)
         core = so[2:] if so.startswith(_ORTHO_ARTICLE) else so
         if len(core) - core.count(b" ") < PHONETIC_MIN_LETTERS:
@@ -636,7 +812,7 @@ class Scanner:
         if hit is None or hit.entity_id not in self.entities:
             return None
         eng, ara = self.entities[hit.entity_id]
-        return [start, MentionInfo(hit.entity_id, eng, ara, hit.score, hit.reason, False, "ar"), hit.score, None, None]
+        return start, MentionInfo(hit.entity_id, eng, ara, hit.score, hit.reason, False, "ar")
 
     def _phonetic(self, so: bytes, art: bool) -> Hit | None:
         key = (so, art)
@@ -741,9 +917,136 @@ def _with_reason(info: MentionInfo, surface: str) -> MentionInfo:
 
 
 #: What a hit that is no mention resolves to (scores below any threshold).
-_REJECTED: list[Any] = [0, None, float("-inf"), None, None]
+_REJECTED: list[Any] = [float("-inf"), 0, "", "", None, "", ""]
 _NEVER = 1 << 62
-_FIRST = itemgetter(0)
+#: Texts of at least this many characters are scanned word by word in bulk (numpy); shorter ones
+#: hit by hit (the same decisions; fewer fixed costs).
+BULK_MIN_CHARS = 2000
+#: Distinct words remembered before the caches start afresh.
+_CACHE_MAX = 500_000
+#: Words of up to 8 * _WORDS characters are looked up in bulk (longer ones one by one).
+_WORDS = 4
+_MASKS = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], np.uint64)
+_MIX = [np.uint64(c) for c in (
+    0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5, 0xFF51AFD7ED558CCD,
+)]
+
+
+def _hash(packed: list[Any], length: Any) -> Any:
+    """A 64-bit hash (never 0) of words packed into uint64 and their lengths (numpy arrays)."""
+    h = packed[0] * _MIX[0]
+    for k in range(1, len(packed)):
+        h ^= packed[k] * _MIX[k]
+    h ^= length.astype(np.uint64) * _MIX[4]
+    h ^= h >> np.uint64(31)
+    h *= _MIX[0]
+    h ^= h >> np.uint64(29)
+    return h | np.uint64(1)
+
+
+class _WordTable:
+    """The words of running text already resolved, looked up in bulk.
+
+    An open-addressing hash table (numpy) from a word's hash to a slot; each slot keeps the word's
+    packed text and length (a hit is checked against them, so a hash shared by two words never
+    mixes them up) and what the word resolves to: score, where the name starts, surface, prefix,
+    info, and whether its rewrites differ from the text (-1: not computed yet).
+    """
+
+    def __init__(self) -> None:
+        self.bits = 12
+        self.keys = np.zeros(1 << self.bits, np.uint64)  # hashes; 0: empty
+        self.vals = np.zeros(1 << self.bits, np.int64)  # slots
+        self.r: list[list[Any]] = []
+        self._alloc(256)
+
+    def _alloc(self, cap: int) -> None:
+        n = len(self.r)
+        old = self.__dict__.get("length")
+
+        def grow(arr: Any, fill: Any, dtype: Any) -> Any:
+            new = np.full(cap, fill, dtype)
+            if arr is not None:
+                new[:n] = arr[:n]
+            return new
+
+        get = self.__dict__.get
+        self.length = grow(old, 0, np.int64)
+        self.hashes = grow(get("hashes"), 0, np.uint64)
+        self.packed = [grow(p, 0, np.uint64) for p in get("packed", [None] * _WORDS)]
+        self.score = grow(get("score"), 0.0, np.float64)
+        self.st = grow(get("st"), 0, np.int64)
+        self.surface = grow(get("surface"), None, object)
+        self.prefix = grow(get("prefix"), None, object)
+        self.info = grow(get("info"), None, object)
+        self.rewrite = [grow(a, -1, np.int8) for a in get("rewrite", [None, None])]
+
+    def __len__(self) -> int:
+        return len(self.r)
+
+    def add(self, rs: list[list[Any]], packed: list[Any], length: Any) -> Any:
+        """New slots for words (placed in the table by :meth:`insert`)."""
+        start = len(self.r)
+        end = start + len(rs)
+        if end > len(self.length):
+            cap = len(self.length)
+            while end > cap:
+                cap *= 2
+            self._alloc(cap)
+        self.r += rs
+        self.length[start:end] = length
+        for k, w in enumerate(packed):
+            self.packed[k][start:end] = w
+        self.score[start:end] = [r[0] for r in rs]
+        self.st[start:end] = [r[1] for r in rs]
+        for k, col in enumerate((self.surface, self.prefix, self.info), 2):
+            col[start:end] = [r[k] for r in rs]
+        for mode in (0, 1):
+            self.rewrite[mode][start:end] = [-1 if r[5 + mode] is None else 1 if r[5 + mode] else 0 for r in rs]
+        return np.arange(start, end)
+
+    def insert(self, hashes: Any, slots: Any) -> None:
+        """Place new slots under their hashes (distinct, and not in the table yet)."""
+        self.hashes[slots] = hashes
+        if 2 * len(self.r) > len(self.keys):  # keep the table at most half full
+            while 2 * len(self.r) > (1 << self.bits):
+                self.bits += 1
+            self.keys = np.zeros(1 << self.bits, np.uint64)
+            self.vals = np.zeros(1 << self.bits, np.int64)
+            slots = np.arange(len(self.r))
+            hashes = self.hashes[: len(self.r)]
+        keys = self.keys
+        mask = (1 << self.bits) - 1
+        pos = (hashes >> np.uint64(64 - self.bits)).astype(np.intp)
+        pending = np.arange(len(hashes))
+        while len(pending):
+            free = pending[keys[pos[pending]] == 0]
+            _, first = np.unique(pos[free], return_index=True)
+            won = free[first]
+            keys[pos[won]] = hashes[won]
+            self.vals[pos[won]] = slots[won]
+            pending = np.setdiff1d(pending, won, assume_unique=True)
+            taken = pending[keys[pos[pending]] != 0]
+            pos[taken] = (pos[taken] + 1) & mask
+
+    def lookup(self, hashes: Any) -> Any:
+        """The slot of each hash (-1: not in the table)."""
+        out = np.full(len(hashes), -1, np.int64)
+        keys, vals = self.keys, self.vals
+        mask = (1 << self.bits) - 1
+        pos = (hashes >> np.uint64(64 - self.bits)).astype(np.intp)
+        k = keys.take(pos)
+        hit = k == hashes
+        out[hit] = vals.take(pos[hit])
+        more = np.flatnonzero(~hit & (k != 0))
+        while len(more):  # linear probing
+            p = (pos[more] + 1) & mask
+            pos[more] = p
+            k = keys.take(p)
+            hit = k == hashes[more]
+            out[more[hit]] = vals.take(p[hit])
+            more = more[~hit & (k != 0)]
+        return out
 #: Automaton value -> proclitic + name length.
 _EXTENT = [(v >> 12) + (v & 0xFFF) for v in range((1 + max(map(len, PROCLITICS))) << 12)]
 
@@ -810,6 +1113,7 @@ def _fold_words(text: str) -> list[str]:
 
 
 __all__ = [
+    "BULK_MIN_CHARS",
     "DEFAULT_ANNOTATION",
     "PROCLITICS",
     "REPORT_MIN_SCORE",
