@@ -83,6 +83,7 @@ from rapidfuzz.distance import Indel
 
 from .keys import TokenKeys, cross_key, cross_skeleton, deletions, strip_article, token_keys
 from .normalize import Lang, has_arabic, normalize, script_of
+from .transliteration import model as fit_model
 from .transliteration import name_fits
 
 #: Below this score nothing is returned unless the caller asks for less.
@@ -243,6 +244,7 @@ class _Side:
         xk = cross_key(k.pk)
         self.cross.append(xk)
         if owner is None and not has_arabic(k.norm):
+            fit_model().prepare(k.norm)  # the fit's lattice of this English token, computed once
             xs = cross_skeleton(xk)
             for d in {xs} | deletions(xs):
                 _file(self.by_xsk, d, vid, (xk + " ")[:-1])  # a copy of its own
@@ -699,11 +701,17 @@ class Matcher:
             named = False
             for slot in self._en_slots.get(h.entity_id, ()):
                 toks = self._toks[slot]
-                if toks:
-                    named = True
-                    sim = max(sim, _ratio(qcross, " ".join(cross[t] for t in toks)))
+                if not toks:
+                    continue
+                named = True
+                if len(toks) == 1:
+                    sim = max(sim, _ratio(qcross, cross[toks[0]]))
+                    if width == 1:
+                        english.append(keys[toks[0]].norm)
+                else:
+                    sim = max(sim, _ratio(qcross, " ".join([cross[t] for t in toks])))
                     if len(toks) == width:
-                        english.append(" ".join(keys[t].norm for t in toks))
+                        english.append(" ".join([keys[t].norm for t in toks]))
             weight = FIT_WEIGHT_ORTHO if h.score >= SPACING_SCORE else FIT_WEIGHT
             proxy = h.score - CROSS_WEIGHT * (1.0 - sim / 100.0) if named and h.score < 100.0 else h.score
             low = h.score - weight if english else proxy  # the least the final score can be
@@ -711,10 +719,13 @@ class Matcher:
         lows = sorted((p[5] for p in pool), reverse=True)
         bar = max(min_score, lows[limit - 1] if len(lows) >= limit else min_score)
         pool = [p for p in pool if p[0].score >= bar]
-        fitted = iter(name_fits(qnorm, [e for p in pool for e in p[2]]))
+        fitted = name_fits(qnorm, [e for p in pool for e in p[2]])
+        at = 0
         keyed = []
         for h, sim, english, weight, proxy, _low in pool:
-            best = max((f for f in (next(fitted) for _ in english) if f is not None), default=None)
+            fits = [f for f in fitted[at : at + len(english)] if f is not None]
+            at += len(english)
+            best = max(fits) if fits else None
             if best is not None:
                 bad = min(1.0, max(0.0, (FIT_GOOD - best) / (FIT_GOOD - FIT_POOR)))
                 score = max(0.0, h.score - weight * bad)

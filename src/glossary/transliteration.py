@@ -73,6 +73,9 @@ class Model:
         }
         self._windows: dict[str, tuple[_Step, ...]] = {}
         self._window_id: dict[str, bytes] = {}
+        #: gram ids of the English tokens an index holds (:meth:`prepare`): index data, kept
+        #: by :func:`clear_caches`, unlike the per-query caches
+        self._prepared: dict[str, bytes] = {}
         # The same table as arrays, for the batched pass: a row per gram (and two
         # more: a symbol the table never saw, and "no gram here"), a column per
         # Arabic letter (and one for any other letter) or two-letter chunk.
@@ -166,8 +169,18 @@ class Model:
             got = self._window_id[w] = ids.tobytes()
         return got
 
-    @lru_cache(maxsize=50_000)  # noqa: B019 -- one model per process, kept for its lifetime
+    def prepare(self, english: str) -> None:
+        """Compute the lattice of a stored English token once, when it is indexed, so that
+        a lookup's batch need not (``glossary.matching`` calls this for its English tokens)."""
+        if english not in self._prepared:
+            self._prepared[english] = self._lattice_ids(english)
+
     def _grams(self, english: str) -> bytes:
+        got = self._prepared.get(english)
+        return got if got is not None else self._lattice_ids(english)
+
+    @lru_cache(maxsize=50_000)  # noqa: B019 -- one model per process, kept for its lifetime
+    def _lattice_ids(self, english: str) -> bytes:
         """:meth:`_window_ids` of each position of ``^english$``, one after the other."""
         e = "^" + english + "$"
         g = self.max_gram
@@ -286,7 +299,7 @@ def clear_caches() -> None:
     """Forget every cached fit and lattice (for benchmarks that must start cold)."""
     _FITS.clear()
     if _MODEL is not None:
-        _MODEL._grams.cache_clear()
+        _MODEL._lattice_ids.cache_clear()
         _MODEL._windows.clear()
         _MODEL._window_id.clear()
 
