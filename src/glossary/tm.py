@@ -864,7 +864,7 @@ class TranslationMemory:
             # instead of 1 MiB ones saves most of that merging (a sixth of the indexing time)
             self._fts_hashsize(IMPORT_FTS_HASHSIZE)
             self._fts_upto = int(self.db.execute("SELECT coalesce(max(id), 0) FROM tm_units").fetchone()[0])
-            rebuild: list[str] = []
+            self._dropped = []
             if self._fts_upto == 0:
                 # a bulk load into an empty TM: build tm_units' indexes once at the end (sorting
                 # beats 100,000s of inserts at random places); duplicates are found in memory
@@ -874,17 +874,14 @@ class TranslationMemory:
                     "AND sql IS NOT NULL"
                 ).fetchall():
                     self.db.execute(f'DROP INDEX "{name}"')
-                    rebuild.append(sql)
+                    self._dropped.append(sql)
             self._last_id = self._fts_upto
-            self._dropped = rebuild
             try:
                 self._read_units(reader, direction, origin, on_duplicate, report, reader_header_src, now)
             finally:
                 self._bulk = None
             self._index_new()
-            for sql in rebuild:  # on an error the rollback brings them back
-                self.db.execute(sql)
-            rebuild.clear()
+            self._restore_indexes()  # on an error the rollback brings them back
             self._fts_hashsize(_FTS_DEFAULT_HASHSIZE)
             self.db.execute("DELETE FROM meta WHERE key = 'tm_fts_deferred'")
 
@@ -1022,10 +1019,14 @@ class TranslationMemory:
     def _end_bulk(self) -> None:
         """Leave a bulk load's in-memory duplicate map: build the indexes it dropped
         (one sort over the rows so far) and look duplicates up in the store from now on."""
+        self._restore_indexes()
+        self._bulk = None
+
+    def _restore_indexes(self) -> None:
+        """Build the ``tm_units`` indexes a bulk load dropped (if it has not yet)."""
         for sql in self._dropped:
             self.db.execute(sql)
         self._dropped.clear()
-        self._bulk = None
 
     def _json_rows(self) -> bool:
         """Whether this SQLite has ``json_each`` (JSON1: built in since 3.38, common before)."""
