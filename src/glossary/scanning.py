@@ -222,13 +222,18 @@ def fold_text(text: str) -> tuple[bytes, bytes, list[int] | None]:
     the text, where the map lists, for each deleted character, the fold
     offset it was removed at (``None`` when nothing was deleted).
     """
+    return _fold(text)[1:]
+
+
+def _fold(text: str) -> tuple[bytes, bytes, bytes, list[int] | None]:
+    """:func:`fold_text`, with the text's one-byte-per-character encoding in front."""
     enc = codecs.charmap_encode(text, _ERRORS, _ENC)[0]
     ortho = enc.translate(_ORTHO)
     adj: list[int] | None = None
     if b"\x00" in ortho:
         adj = [m.start() - k for k, m in enumerate(_DEL_RE.finditer(ortho))]
         ortho = ortho.replace(b"\x00", b"")
-    return ortho, ortho.translate(_PHON), adj
+    return enc, ortho, ortho.translate(_PHON), adj
 
 
 def _to_text(folded: bytes) -> str:
@@ -545,7 +550,7 @@ class Scanner:
         cache = self._cache
         cache_get = cache.get
         resolve = self._resolve
-        new = tuple.__new__
+        mention = self._mention
         extent = _EXTENT
         nadj = len(adj)
         di = 0  # deletions at or before ``ws`` (word starts only grow)
@@ -579,13 +584,14 @@ class Scanner:
             last = ne
             lj = j
             spans.append((ws, ne))
-            if r[0] >= threshold:
-                repl = self._replacement(r, expand_aliases)
-                if repl:
-                    append(new(Mention, (tws + r[1], tne, r[2], r[3], r[4], True, repl)))
-                    continue
-            append(new(Mention, (tws + r[1], tne, r[2], r[3], r[4], False, None)))
+            append(mention(r, tws, tne, threshold, expand_aliases))
         return out, spans
+
+    def _mention(self, r: list[Any], start: int, end: int, threshold: float, expand_aliases: bool) -> Mention:
+        """The mention of a resolved word (``r``, see :meth:`_resolve`) at ``start:end`` of the text,
+        with its rewrite when it scores ``threshold`` or more and reads otherwise."""
+        repl = self._replacement(r, expand_aliases) if r[0] >= threshold else ""
+        return tuple.__new__(Mention, (start + r[1], end, r[2], r[3], r[4], bool(repl), repl or None))
 
     def _replacement(self, r: list[Any], expand_aliases: bool) -> str:
         """The rewrite of a resolved word ("" when it is written as it should be), cached in ``r``."""
@@ -598,18 +604,9 @@ class Scanner:
 
     def _scan_bulk(self, text: str, floor: float, threshold: float, expand_aliases: bool) -> list[Mention]:
         """The same decisions for a long text, word by word in numpy (see the module doc)."""
-        enc = codecs.charmap_encode(text, _ERRORS, _ENC)[0]
-        raw = enc.translate(_ORTHO)
-        adj: Any = None
-        adj_list: list[int] = []
-        if b"\x00" in raw:
-            dels = np.flatnonzero(np.frombuffer(raw, np.uint8) == 0)
-            adj = dels - np.arange(len(dels))
-            adj_list = adj.tolist()
-            ortho = raw.replace(b"\x00", b"")
-        else:
-            ortho = raw
-        phon = ortho.translate(_PHON)
+        enc, ortho, phon, deleted = _fold(text)
+        adj_list = deleted or []
+        adj = None if deleted is None else np.array(deleted, np.int64)
         n = len(phon)
         # 1. names of several words: their own (small) automaton, decided hit by hit
         extra: list[Mention] = []
@@ -688,11 +685,7 @@ class Scanner:
                 r = self._word(ortho, phon, w_ws, w_ne, word)
                 if r[0] >= floor:
                     spans.append((w_ws, w_ne))
-                    repl = self._replacement(r, expand_aliases) if r[0] >= threshold else ""
-                    if repl:
-                        extra.append(tuple.__new__(Mention, (w_tws + r[1], w_tne, r[2], r[3], r[4], True, repl)))
-                    else:
-                        extra.append(tuple.__new__(Mention, (w_tws + r[1], w_tne, r[2], r[3], r[4], False, None)))
+                    extra.append(self._mention(r, w_tws, w_tne, threshold, expand_aliases))
         # 5. the mentions: words scoring at least ``floor``
         ok = np.flatnonzero(slots >= 0)
         s = slots[ok]
