@@ -83,6 +83,9 @@ def test_bad_files_are_reported_and_skipped(cli, tmp_path: Path) -> None:
     d.mkdir()
     (d / "good.txt").write_bytes("زيارة بيونج يانج".encode())
     (d / "cp1256.txt").write_bytes("سطر\n".encode() + "بيونج".encode("cp1256"))
+    # Arabic in UTF-16 has no NUL byte: only its byte-order mark tells; rewriting it as UTF-8 would
+    # change every byte of the file
+    (d / "utf16.txt").write_bytes("زيارة بيونج يانج".encode("utf-16"))
     (d / "empty.txt").write_bytes(b"")
     (d / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     originals = {p.name: p.read_bytes() for p in d.iterdir()}
@@ -92,13 +95,15 @@ def test_bad_files_are_reported_and_skipped(cli, tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert f"{d / 'cp1256.txt'}:2: not UTF-8" in result.stderr
     assert f"{d / 'binary.txt'}: binary file" in result.stderr
+    assert f"{d / 'utf16.txt'}: UTF-16 text" in result.stderr
     assert f"{tmp_path / 'missing.txt'}: no such file" in result.stderr
     status = {Path(f["path"]).name: (f["status"], f["error"]) for f in json.loads(report.read_text())["files"]}
     assert status["good.txt"] == ("changed", None)
     assert status["empty.txt"] == ("unchanged", None)
     assert status["cp1256.txt"][0] == status["binary.txt"][0] == status["missing.txt"][0] == "error"
+    assert status["utf16.txt"][0] == "error"
     assert (d / "good.txt").read_text(encoding="utf-8") == "زيارة بيونغ يانغ"
-    for name in ("cp1256.txt", "empty.txt", "binary.txt"):
+    for name in ("cp1256.txt", "utf16.txt", "empty.txt", "binary.txt"):
         assert (d / name).read_bytes() == originals[name]  # nothing overwritten
     assert sorted(p.name for p in d.iterdir()) == sorted(originals)  # no temp files left
 

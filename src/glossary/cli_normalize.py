@@ -72,10 +72,11 @@ def _worker_init(db_path: str | None) -> None:
 
 def read_document(data: bytes, path: str) -> tuple[str, bool]:
     """Decode a file's bytes: ``(text, had_bom)``; raises InputError for binary or non-UTF-8."""
-    if b"\x00" in data:
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # refused below, by name
+    if b"\x00" in data and not utf16:
         raise InputError("binary file (contains NUL bytes); skipped", path)
     bom = data.startswith(codecs.BOM_UTF8)
-    return decode_utf8(data, path), bom
+    return decode_utf8(data, path, utf16=False), bom
 
 
 def process(task: Task, options: Options, scanner: Scanner | None = None) -> dict[str, Any]:

@@ -115,13 +115,19 @@ def read_text(path: str | Path) -> str:
     return decode_utf8(data, p)
 
 
-def decode_utf8(data: bytes, path: str | Path) -> str:
+def decode_utf8(data: bytes, path: str | Path, *, utf16: bool = True) -> str:
     """Decode UTF-8 strictly; report the line and byte offset of the first bad byte.
 
     A UTF-16 file with a byte-order mark (what Excel's "Unicode Text" writes) is
-    decoded too; a UTF-8 BOM is dropped.
+    decoded too, unless ``utf16`` is false (a file that is written back must stay
+    in its encoding, and only UTF-8 is written); a UTF-8 BOM is dropped.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if not utf16:
+            raise InputError(
+                "UTF-16 text (byte-order mark); convert it to UTF-8 first (for example: iconv -f UTF-16 -t UTF-8)",
+                path,
+            )
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
