@@ -239,3 +239,37 @@ def test_multiword_query_finds_a_word_beyond_its_best_candidates(monkeypatch: py
     assert hits and hits[0].entity_id == 1
     monkeypatch.setattr(matching, "WIDE_BELOW", 0.0)  # without looking further: missed
     assert m.search("بايني سميث", limit=1)[0].entity_id == 3
+
+
+def shared_label_records(with_frequency: bool) -> tuple[list[NameRecord], dict[int, str]]:
+    """Real Wikidata rows where one Arabic label names several English names."""
+    with (DATA / "wikidata-shared-labels.tsv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    records, english = [], {}
+    for eid, row in enumerate(rows, start=1):
+        english[eid] = row["english"]
+        freq = int(row["frequency"]) if with_frequency else 0
+        records.append(NameRecord(2 * eid, eid, row["english"], "en", "canonical", freq))
+        records.append(NameRecord(2 * eid + 1, eid, row["arabic"], "ar", "canonical", freq))
+    return records, english
+
+
+@pytest.mark.parametrize(("label", "commonest"), [("بلاك", "black"), ("بيك", "beck"), ("أنتوني", "anthony")])
+def test_a_label_shared_by_several_names_ranks_the_commonest_first(label: str, commonest: str) -> None:
+    records, english = shared_label_records(with_frequency=True)
+    hits = Matcher(records).search(label, limit=10)
+    assert english[hits[0].entity_id] == commonest
+    assert hits[0].score == 100.0 and hits[0].reason == "exact"
+    # the frequency only orders equal scores: every entity keeps the score it has without it
+    plain_records, _ = shared_label_records(with_frequency=False)
+    plain = Matcher(plain_records).search(label, limit=10)
+    assert sorted((h.entity_id, h.score) for h in hits) == sorted((h.entity_id, h.score) for h in plain)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_frequency_orders_latin_ties_too() -> None:
+    records, english = shared_label_records(with_frequency=True)
+    # peck, peek, pick: one edit each, equal scores; stored in that order, attested 5, 1, 4 times
+    hits = Matcher(records).search("Peik", limit=5)
+    assert [english[h.entity_id] for h in hits[:3]] == ["peck", "pick", "peek"]
+    assert hits[0].score == hits[1].score == hits[2].score

@@ -40,10 +40,18 @@ among the ``CROSS_POOL`` (20) best entities, a match below 99 loses up to
 ``FIT_WEIGHT`` (15) points as the query becomes an unlikely rendering of the
 English name (fit from the median to the 5th percentile of real name pairs;
 entities the fit does not reach lose up to ``CROSS_WEIGHT`` (10) by the cheaper
-cross-key check).  Matches at 99 and 100 keep their score; entities tied there
-are ordered by fit, so among the many English names Wikidata gives one Arabic
-label (هارمن: Harman, Harmon, Harmen …) the likeliest source comes first.
-A phonetic match can therefore fall to 60, a fuzzy one lower.
+cross-key check).  Matches at 99 and 100 keep their score.  A phonetic match
+can therefore fall to 60, a fuzzy one lower.
+
+Entities with equal scores are ordered by how likely each is the source of the
+spelling: Bayes' rule, P(English | Arabic) ∝ P(Arabic | English) · P(English),
+per letter, i.e. the fit plus the log of the entity's ``frequency`` (how often
+its name is attested; unknown counts as 1) divided by the query's letters.
+Wikidata gives one Arabic label to many English names (هارمن: Harman, Harmon,
+Harmen …); the likeliest comes first, and of two equally likely renderings the
+commoner name.  The prior only orders ties, it never changes a score: a
+score says how well the spelling matches, not how common the name is.
+Latin queries (no fit) order their ties by frequency alone.
 
 Multi-word names are scored token by token: the mean score of the aligned
 token pairs, minus ``MIDDLE_PENALTY`` (10) for each dropped or added middle
@@ -74,6 +82,7 @@ scores well, it looks further down each word's candidates (still intersecting).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
@@ -153,6 +162,8 @@ class NameRecord:
     text: str
     lang: str
     role: str
+    #: How often the entity is attested (its ``frequency``; 0 when unknown).
+    frequency: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +346,7 @@ class Matcher:
         self._lang: list[str] = []
         self._toks: list[tuple[int, ...] | None] = []
         self._en_slots: dict[int, list[int]] = {}  # entity -> slots of its English names
+        self._prior: dict[int, float] = {}  # entity -> log of its frequency (absent: unknown)
         self.add_many(records)
 
     def __len__(self) -> int:
@@ -362,6 +374,10 @@ class Matcher:
             post.setdefault(tid, []).append(slot)
         if lang == "en":
             self._en_slots.setdefault(record.entity_id, []).append(slot)
+        if record.frequency > 1:
+            self._prior[record.entity_id] = math.log(record.frequency)
+        else:
+            self._prior.pop(record.entity_id, None)
 
     def add_many(self, records: Iterable[NameRecord]) -> None:
         """Index many spellings (same as calling :meth:`add` for each)."""
@@ -651,9 +667,10 @@ class Matcher:
             old = best.get(ent)
             if old is None or score > old[0]:
                 best[ent] = (score, level, slot)
-        top = sorted([(-score, ent, level, slot) for ent, (score, level, slot) in best.items()])
+        prior = self._prior
+        top = sorted([(-score, -prior.get(ent, 0.0), ent, level, slot) for ent, (score, level, slot) in best.items()])
         ranked = []
-        for neg, ent, level, slot in top[: max(limit, CROSS_POOL)]:
+        for neg, _, ent, level, slot in top[: max(limit, CROSS_POOL)]:
             score = -neg
             role = self._role[slot]
             text = self._text[slot]
@@ -684,6 +701,8 @@ class Matcher:
         ``CROSS_WEIGHT`` points as the cross keys differ.  Orthographic matches
         (99, 100) keep their score (``FIT_WEIGHT_ORTHO`` is 0): the fit only
         orders them.  Entities without an English name keep their score.
+        Equal scores are ordered by fit plus the entity's log frequency per
+        letter (the posterior, see the module docstring).
 
         The fits of the whole pool are computed as one batch.  A fit only lowers
         a score, by at most its weight, so an entity whose score is below the
@@ -720,6 +739,8 @@ class Matcher:
         bar = max(min_score, lows[limit - 1] if len(lows) >= limit else min_score)
         pool = [p for p in pool if p[0].score >= bar]
         fitted = name_fits(qnorm, [e for p in pool for e in p[2]])
+        letters = len(qnorm) + 1  # the fit is per letter, a word's end counted as one
+        prior = self._prior
         at = 0
         keyed = []
         for h, sim, english, weight, proxy, _low in pool:
@@ -735,6 +756,7 @@ class Matcher:
                 continue
             if score != h.score:
                 h = Hit(h.entity_id, h.name_id, h.matched, score, h.reason, h.role)
-            keyed.append((-score, -(best if best is not None else sim / 100.0 - 99.0), h.entity_id, h))
+            likely = (best if best is not None else sim / 100.0 - 99.0) + prior.get(h.entity_id, 0.0) / letters
+            keyed.append((-score, -likely, h.entity_id, h))
         keyed.sort(key=lambda k: k[:3])
         return [k[3] for k in keyed] + ranked[CROSS_POOL:]
