@@ -711,26 +711,23 @@ class Matcher:
         """
         en = self._sides["en"]
         keys, cross = en.keys, en.cross
-        qcross = " ".join(cross_key(token_keys(t).pk) for t in qnorm.split())
+        qcross = ""
         width = len(qnorm.split())
         pool = []
         for h in ranked[:CROSS_POOL]:
             sim = 0.0
             english: list[str] = []  # the names the fit can score (as many words as the query)
-            named = False
+            named: list[tuple[int, ...]] = []
             for slot in self._en_slots.get(h.entity_id, ()):
                 toks = self._toks[slot]
                 if not toks:
                     continue
-                named = True
-                if len(toks) == 1:
-                    sim = max(sim, _ratio(qcross, cross[toks[0]]))
-                    if width == 1:
-                        english.append(keys[toks[0]].norm)
-                else:
-                    sim = max(sim, _ratio(qcross, " ".join([cross[t] for t in toks])))
-                    if len(toks) == width:
-                        english.append(" ".join([keys[t].norm for t in toks]))
+                named.append(toks)
+                if len(toks) == width:
+                    english.append(" ".join([keys[t].norm for t in toks]))
+            if named and not english:  # no fit: the cheaper cross-key check
+                qcross = qcross or " ".join(cross_key(token_keys(t).pk) for t in qnorm.split())
+                sim = max(_ratio(qcross, " ".join([cross[t] for t in toks])) for toks in named)
             weight = FIT_WEIGHT_ORTHO if h.score >= SPACING_SCORE else FIT_WEIGHT
             proxy = h.score - CROSS_WEIGHT * (1.0 - sim / 100.0) if named and h.score < 100.0 else h.score
             low = h.score - weight if english else proxy  # the least the final score can be

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from .normalize import has_arabic
 
@@ -194,7 +195,7 @@ class Model:
         ``j`` Arabic letters of pair ``b`` with its first ``i`` English symbols
         (``r`` leading columns stand for "before the word", so a chunk of up to
         ``r`` letters always has a source column).  Step ``i`` moves every pair
-        forward at once: ``steps[c][i, k, j, b]`` is the log probability of the
+        forward at once: ``steps[i, c, k, j, b]`` is the log probability of the
         gram of ``k + 1`` symbols at ``i`` spelling the ``c`` letters that end at
         ``j``; source cells outside a pair's band are closed.  The batch is the
         last axis, so every step works on contiguous memory.  Pairs are padded to
@@ -227,11 +228,10 @@ class Model:
             ends2[2 : len(a) + 1, b] = got[1]
         grams = np.frombuffer(b"".join(flat), dtype=np.uint16).reshape(size, n, g).transpose(1, 2, 0)
         col = grams[:, :, None, :]
-        steps = (  # by chunk length c: (n, g, m + 1, size), or (n, g, 1, size) for ε
-            self._eps[col],
-            self._one[col, ends1],
-            self._two[col, ends2],
-        )
+        steps = np.empty((n, reach + 1, g, m + 1, size))  # by chunk length c = 0 (ε), 1, 2
+        steps[:, 0] = self._eps[col]
+        steps[:, 1] = self._one[col, ends1]
+        steps[:, 2] = self._two[col, ends2]
         # the band (as in log_prob): a source cell outside it is closed
         i = np.arange(n)[:, None, None]
         j = np.arange(-reach, m + 1)[None, :, None]
@@ -241,11 +241,19 @@ class Model:
         closed = np.where((j >= lo) & (j <= hi) & (i < ns), 0.0, _NEG)  # (n, reach + m + 1, size)
         best = np.full((n + g, reach + m + 1, size), _NEG)
         best[0, reach] = 0.0
+        src = np.empty((reach + m + 1, size))
+        # the source cells of a chunk of c letters ending at j are src[reach + j - c]:
+        # one view with c as its first axis (a negative stride), so a step is four calls
+        rows, cols = src.strides
+        shifted = as_strided(src[reach:], shape=(reach + 1, 1, m + 1, size), strides=(-rows, 0, rows, cols))
+        moved = np.empty((reach + 1, g, m + 1, size))
+        reached = np.empty((g, m + 1, size))
         for k in range(n):
-            src = best[k] + closed[k]
+            np.add(best[k], closed[k], out=src)
+            np.add(shifted, steps[k], out=moved)
+            moved.max(axis=0, out=reached)
             tgt = best[k + 1 : k + 1 + g, reach:]  # rows reached by grams of 1..g symbols
-            for c, step in enumerate(steps):
-                np.maximum(tgt, src[reach - c : reach - c + m + 1] + step[k], out=tgt)
+            np.maximum(tgt, reached, out=tgt)
         return best[ns, ms + reach, np.arange(size)].tolist()
 
 
