@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from .normalize import has_arabic
 
@@ -213,19 +212,17 @@ class Model:
         # the chunk of c letters ending at j, as a column of the one- / two-letter tables
         ends1 = np.full((m + 1, size), self._no_single, dtype=np.intp)
         ends2 = np.full((m + 1, size), self._no_double, dtype=np.intp)
-        chunks: dict[str, tuple[list[int], list[int]]] = {}
+        columns: dict[str, list[int]] = {}  # a batch is mostly one query against many names
         for b, (a, e) in enumerate(pairs):
             flat.append(self._grams(e))
             flat.append(pad * (n - len(e) - 2))
-            got = chunks.get(a)
-            if got is None:
-                one, two = self._single_id, self._double_id
-                got = chunks[a] = (
-                    [one.get(c, self._other_single) for c in a],
-                    [two.get(a[j:j + 2], self._other_double) for j in range(len(a) - 1)],
-                )
-            ends1[1 : len(a) + 1, b] = got[0]
-            ends2[2 : len(a) + 1, b] = got[1]
+            columns.setdefault(a, []).append(b)
+        one, two = self._single_id, self._double_id
+        for a, bs in columns.items():
+            ends1[1 : len(a) + 1, bs] = np.array([one.get(c, self._other_single) for c in a])[:, None]
+            ends2[2 : len(a) + 1, bs] = np.array(
+                [two.get(a[j:j + 2], self._other_double) for j in range(len(a) - 1)], dtype=np.intp
+            )[:, None]
         grams = np.frombuffer(b"".join(flat), dtype=np.uint16).reshape(size, n, g).transpose(1, 2, 0)
         col = grams[:, :, None, :]
         steps = np.empty((n, reach + 1, g, m + 1, size))  # by chunk length c = 0 (ε), 1, 2
@@ -245,7 +242,9 @@ class Model:
         # the source cells of a chunk of c letters ending at j are src[reach + j - c]:
         # one view with c as its first axis (a negative stride), so a step is four calls
         rows, cols = src.strides
-        shifted = as_strided(src[reach:], shape=(reach + 1, 1, m + 1, size), strides=(-rows, 0, rows, cols))
+        shifted = np.ndarray(  # (a view of src; cheaper to make than with as_strided)
+            (reach + 1, 1, m + 1, size), src.dtype, src, reach * rows, (-rows, 0, rows, cols)
+        )
         moved = np.empty((reach + 1, g, m + 1, size))
         reached = np.empty((g, m + 1, size))
         for k in range(n):
