@@ -10,8 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from glossary import Glossary
+from glossary.store import migrations
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -105,3 +107,17 @@ def filled(tmp_path: Path, bundled_db: Path) -> Glossary:
     g = Glossary.open(target)
     yield g
     g.close()
+
+
+def old_store(path: Path, stop_before: str) -> Path:
+    """A store as an older glossary left it (migrations up to ``stop_before``), holding Moscow."""
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before=stop_before)
+    db.execute(
+        "INSERT INTO entities (english, arabic, english_norm, arabic_norm, kind) "
+        "VALUES ('Moscow', 'موسكو', 'moscow', 'موسكو', 'place')"
+    )
+    db.execute("INSERT INTO names (entity_id, text, lang, role, norm) VALUES (1, 'موسكو', 'ar', 'canonical', 'موسكو')")
+    db.conn.commit()
+    db.close()
+    return path

@@ -134,10 +134,18 @@ def add(
     variant: Annotated[list[str] | None, typer.Option("--variant", "-v", help="Another spelling (repeatable).")] = None,
     alias: Annotated[list[str] | None, typer.Option("--alias", "-a", help="A short form (repeatable).")] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note for translators.")] = None,
+    frequency: Annotated[
+        int | None,
+        typer.Option(
+            "--frequency", min=0, help="How often the name is attested; ranks it above rarer equal matches."
+        ),
+    ] = None,
 ) -> None:
     """Add an entity with its spellings."""
     with open_glossary() as g:
-        eid = g.add(english, arabic, kind=kind, variants=variant or [], aliases=alias or [], note=note)
+        eid = g.add(
+            english, arabic, kind=kind, variants=variant or [], aliases=alias or [], note=note, frequency=frequency
+        )
     out.print(f"added entity {eid}: {english} = {arabic}", markup=False)
 
 
@@ -249,7 +257,8 @@ def show(
     if as_json:
         print_json(e.as_dict())
         return
-    out.print(f"{e.id}  {e.english} = {e.arabic}  [{e.kind}]" + (f"  {e.note}" if e.note else ""), markup=False)
+    known = f", frequency {e.frequency}" if e.frequency is not None else ""
+    out.print(f"{e.id}  {e.english} = {e.arabic}  [{e.kind}{known}]" + (f"  {e.note}" if e.note else ""), markup=False)
     table = Table("name id", "spelling", "lang", "role", "status")
     for n in e.names:
         table.add_row(str(n.id), n.text, n.lang, n.role, n.status)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import formats, tbx
 from .errors import InputError
-from .models import ROLES, STATUSES, check_canonical, check_kind
+from .models import ROLES, STATUSES, check_canonical, check_frequency, check_kind, parse_frequency
 from .normalize import normalize
 
 if TYPE_CHECKING:
@@ -76,8 +76,12 @@ class _ImportRun:
     new_entities: dict[int, int] = field(default_factory=dict)
     #: (english norm, arabic norm) -> first line
     seen: dict[tuple[str, str], int] = field(default_factory=dict)
-    #: what the current row added to the two maps above, undone if the row is skipped
-    pending: list[tuple[int, tuple[str, str]]] = field(default_factory=list)
+    #: (english, arabic) exactly as written, of rows whose frequency was counted
+    counted: set[tuple[str, str]] = field(default_factory=set)
+    #: entity stored before this import -> the frequency this file gives it, stored at the end
+    totals: dict[int, int] = field(default_factory=dict)
+    #: undoes what the current row added to the maps above, if the row is skipped
+    pending: list[Callable[[], object]] = field(default_factory=list)
 
 
 def import_file(
@@ -95,7 +99,7 @@ def import_file(
     Formats (from the suffix, or ``format``): ``csv``/``tsv``/``excel-csv``
     with a header -- ``english`` and ``arabic``, optional ``kind``,
     ``variants`` and ``aliases`` (``|``-separated, either script), ``note``,
-    ``source``; columns named by language (``en``, ``ar-SA``); or a CAT
+    ``source``, ``frequency``; columns named by language (``en``, ``ar-SA``); or a CAT
     layout ``sourceString, targetString`` with ``sourceLang``/``targetLang``
     columns whose codes give each row's direction (TICO-19) -- other
     layouts through ``columns`` (``{"english": "EN", "arabic": "AR"}``);
@@ -111,6 +115,17 @@ def import_file(
     (so re-importing a file changes nothing), ``skip`` leaves it alone,
     ``fail`` stops the import.  Rows of the same file that share an English
     name are always merged into one entity (an exact repeat is warned about).
+
+    Frequency (a ``frequency`` column -- also ``freq``, ``count``, ``usage
+    count`` -- or ``frequency`` in JSON Lines; empty: unknown; anything but a
+    whole number >= 0 is a bad row): a row that adds an entity sets it; later
+    rows of the file for that entity add theirs (``rodriguez`` 34 +
+    ``rodríguez`` 302: distinct attestations of one name), except a repeat of
+    a row with the very same English and Arabic text.  For an entity stored
+    before the import, ``update`` replaces the stored value with what this
+    file gives it (its first value, plus later rows as above), so
+    re-importing a file changes nothing; ``skip`` and empty cells leave it
+    alone.
 
     The whole file is one transaction: a bad row imports nothing unless
     ``skip_bad_rows`` is set, which skips and reports each bad row
@@ -197,11 +212,11 @@ def _import_items(
                 raise err from None
             # the savepoint undid the row: undo its counts and what it added to this run
             report.added, report.updated, report.skipped, report.merged = counts
-            for eid, key in run.pending:
-                run.new_entities.pop(eid, None)
-                run.seen.pop(key, None)
+            for undo in run.pending:
+                undo()
             report.bad_rows.append(str(err))
             warnings.warn(f"skipped {err}", GlossaryWarning, stacklevel=3)
+        _store_totals(g, run)
         g._invalidate_matcher()
 
 
@@ -237,10 +252,51 @@ def _note_new(g: Glossary, eid: int, english: str, arabic: str, run: _ImportRun)
     key = (normalize(english, "en"), normalize(arabic, "ar"))
     if eid not in run.new_entities:
         run.new_entities[eid] = run.line
-        run.pending.append((eid, key))
+        run.pending.append(lambda: run.new_entities.pop(eid, None))
     if key not in run.seen:
         run.seen[key] = run.line
-        run.pending.append((-1, key))
+        run.pending.append(lambda: run.seen.pop(key, None))
+
+
+def _count_frequency(
+    g: Glossary, eid: int, english: str, arabic: str, frequency: int | None, run: _ImportRun, *, added: bool
+) -> None:
+    """Fold a row's frequency into its entity by the rule in :func:`import_file`.
+
+    ``added``: this row inserted the entity, frequency included.  An entity
+    stored before the import only gets its total at the end
+    (:func:`_store_totals`), so a re-import that gives the same total writes
+    nothing: its ``updated`` time and the glossary version stay put.
+    """
+    spelling = (english, arabic)
+    if frequency is None or spelling in run.counted:
+        return
+    run.counted.add(spelling)
+    run.pending.append(lambda: run.counted.discard(spelling))
+    if added:
+        return
+    if eid in run.new_entities:
+        g.db.execute(
+            "UPDATE entities SET frequency = coalesce(frequency, 0) + ? WHERE id = ? AND (? > 0 OR frequency IS NULL)",
+            [frequency, eid, frequency],
+        )
+        return
+    before = run.totals.get(eid)
+    run.totals[eid] = (before or 0) + frequency
+    if before is None:
+        run.pending.append(lambda: run.totals.pop(eid, None))
+    else:
+        run.pending.append(lambda: run.totals.__setitem__(eid, before))
+
+
+def _store_totals(g: Glossary, run: _ImportRun) -> None:
+    """Replace the frequency of stored entities this file gave one, where it changed."""
+    for eid, total in run.totals.items():
+        g.db.execute(
+            "UPDATE entities SET frequency = ?, updated = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+            "WHERE id = ? AND frequency IS NOT ?",
+            [total, eid, total],
+        )
 
 
 def _import_row(g: Glossary, row: dict[str, str], run: _ImportRun) -> None:
@@ -249,13 +305,14 @@ def _import_row(g: Glossary, row: dict[str, str], run: _ImportRun) -> None:
     if kind is not None:
         check_kind(kind)
     note = (row.get("note") or "").strip() or None
+    frequency = parse_frequency(row.get("frequency"))
     row_source = (row.get("source") or "").strip() or run.source
     variants = formats.split_list(row.get("variants"))
     aliases = formats.split_list(row.get("aliases"))
     report = run.report
     existing, merge = _conflict(g, english, arabic, run)
     if existing is None:
-        eid = g._insert_entity(english, arabic, kind or "other", note, row_source)
+        eid = g._insert_entity(english, arabic, kind or "other", note, row_source, frequency)
         g._insert_name(eid, english, "canonical", "approved", row_source)
         g._insert_name(eid, arabic, "canonical", "approved", row_source)
         report.added += 1
@@ -271,6 +328,7 @@ def _import_row(g: Glossary, row: dict[str, str], run: _ImportRun) -> None:
             report.updated += 1
     if existing is None or merge:
         _note_new(g, eid, english, arabic, run)
+    _count_frequency(g, eid, english, arabic, frequency, run, added=existing is None)
     for text in variants:
         g._insert_name(eid, text, "variant", "approved", row_source)
     for text in aliases:
@@ -297,6 +355,8 @@ def _import_jsonl(g: Glossary, path: str | Path, report: ImportReport, on_confli
             raise InputError(exc.reason, path, line) from None
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"malformed record ({exc})", path, line) from None
+    _store_totals(g, run)
+    g._invalidate_matcher()  # frequencies of stored entities may have changed
 
 
 def _import_record(g: Glossary, obj: dict[str, Any], run: _ImportRun) -> None:
@@ -314,6 +374,7 @@ def _restore_entity(g: Glossary, obj: dict[str, Any], run: _ImportRun) -> None:
     english, arabic = check_canonical(obj["english"], obj["arabic"], mixed=True)
     kind = obj.get("kind") or "other"
     check_kind(kind)
+    frequency = check_frequency(obj.get("frequency"))
     names = obj.get("names") or []
     if not isinstance(names, list):
         raise InputError("names must be a list")
@@ -341,7 +402,7 @@ def _restore_entity(g: Glossary, obj: dict[str, Any], run: _ImportRun) -> None:
             and wanted > 0
             and g.db.execute("SELECT 1 FROM entities WHERE id = ?", [wanted]).fetchone() is None
         )
-        cols = ["english", "arabic", "english_norm", "arabic_norm", "kind", "note", "source"]
+        cols = ["english", "arabic", "english_norm", "arabic_norm", "kind", "note", "source", "frequency"]
         vals = [
             english,
             arabic,
@@ -350,6 +411,7 @@ def _restore_entity(g: Glossary, obj: dict[str, Any], run: _ImportRun) -> None:
             kind,
             obj.get("note"),
             obj.get("source"),
+            frequency,
         ]
         for ts in ("created", "updated"):
             if obj.get(ts):
@@ -366,6 +428,7 @@ def _restore_entity(g: Glossary, obj: dict[str, Any], run: _ImportRun) -> None:
         if not any(n.get("role") == "canonical" for n in names):
             g._insert_name(eid, english, "canonical", "approved", obj.get("source"))
             g._insert_name(eid, arabic, "canonical", "approved", obj.get("source"))
+    _count_frequency(g, eid, english, arabic, frequency, run, added=existing is None)
     for name in names:
         role = name.get("role", "variant")
         if existing is not None and role == "canonical":
@@ -467,6 +530,7 @@ def _table_rows(g: Glossary) -> Iterator[dict[str, Any]]:
             "aliases": formats.LIST_SEPARATOR.join(n.text for n in approved if n.role == "alias"),
             "note": e.note,
             "source": e.source,
+            "frequency": e.frequency,
         }
 
 
@@ -485,6 +549,7 @@ def dump_records(g: Glossary) -> Iterator[dict[str, Any]]:
             "kind": e.kind,
             "note": e.note,
             "source": e.source,
+            "frequency": e.frequency,
             "created": e.created,
             "updated": e.updated,
             "names": [

@@ -8,7 +8,9 @@ truncated file.
 
 Table layouts understood on import (:func:`read_glossary_table`):
 
-* the glossary's own header ``english, arabic[, kind, variants, aliases, note, source]``;
+* the glossary's own header ``english, arabic[, kind, variants, aliases, note, source, frequency]``
+  (``frequency``: how often the name is attested, a whole number or empty; also
+  ``freq``, ``count``, ``usage count``);
 * columns named by language (``en``/``ar``, ``en-US``/``ar-SA``, ``English``/``Arabic``);
 * CAT-tool bilingual layouts: ``sourceString, targetString`` (or ``source term``,
   ``source text`` ...) with per-row ``sourceLang``/``targetLang`` columns, as in
@@ -71,7 +73,9 @@ FORMAT_ALIASES: dict[str, str] = {
 }
 
 #: Columns of the glossary's own CSV/TSV layout, in export order.
-GLOSSARY_COLUMNS: tuple[str, ...] = ("english", "arabic", "kind", "variants", "aliases", "note", "source")
+GLOSSARY_COLUMNS: tuple[str, ...] = (
+    "english", "arabic", "kind", "variants", "aliases", "note", "source", "frequency",
+)
 REQUIRED_COLUMNS: tuple[str, ...] = ("english", "arabic")
 #: Separator inside the variants and aliases cells.
 LIST_SEPARATOR = "|"
@@ -238,6 +242,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "aliases": ("aliases", "alias"),
     "note": ("note", "notes", "comment", "comments", "description", "definition", "remark"),
     "source": ("source", "provenance"),
+    "frequency": ("frequency", "freq", "count", "usagecount"),
     "source_text": ("sourcestring", "sourceterm", "sourcetext", "sourcesegment"),
     "target_text": ("targetstring", "targetterm", "targettext", "targetsegment"),
     "source_lang": ("sourcelang", "sourcelanguage", "srclang", "sourcelocale"),

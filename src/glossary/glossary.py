@@ -19,13 +19,27 @@ import sqlite_utils
 from . import exchange, store
 from .errors import GlossaryError, InputError, NotFoundError
 from .matching import DEFAULT_MIN_SCORE, Matcher, NameRecord
-from .models import KINDS, ROLES, STATUSES, Entity, Match, Name, check_canonical, check_kind
+from .models import (
+    KINDS,
+    ROLES,
+    STATUSES,
+    Entity,
+    Match,
+    Name,
+    check_canonical,
+    check_frequency,
+    check_kind,
+)
 from .normalize import normalize, script_of
 
 if TYPE_CHECKING:
     from .exchange import ImportReport
     from .scanning import Mention, NormalizeResult, Scanner
     from .tm import TranslationMemory
+
+#: Most entities whose display fields a glossary keeps for lookups.
+_SHOWN_CACHE = 100_000
+
 
 class Glossary:
     """A bilingual glossary and translation memory in one SQLite file.
@@ -38,6 +52,9 @@ class Glossary:
         self.path = path
         self._matcher: Matcher | None = None
         self._matcher_version: int | None = None
+        #: english, arabic and kind of entities lookups returned, valid for one glossary version
+        self._shown: dict[int, tuple[str, str, str]] = {}
+        self._shown_version: int | None = None
         self._after_commit: list[Callable[[], None]] = []
         self._tm: TranslationMemory | None = None
         self.last_import: ImportReport | None = None
@@ -109,6 +126,8 @@ class Glossary:
             raise
         if outer:
             callbacks, self._after_commit = self._after_commit, []
+            if self._drop_matcher in callbacks:  # a rebuild is due: replaying names into it is wasted
+                callbacks = [self._drop_matcher]
             for callback in callbacks:
                 callback()
             # the callbacks replayed this transaction's names into a matcher that was
@@ -136,20 +155,24 @@ class Glossary:
         aliases: Iterable[str] = (),
         note: str | None = None,
         source: str | None = None,
+        frequency: int | None = None,
     ) -> int:
         """Add an entity with its canonical spellings, variants and aliases; returns its id.
 
         Variants and aliases may be in either script; the language is detected.
+        ``frequency`` (how often the name is attested; None: unknown) ranks it
+        above rarer entities that match a spelling equally well.
         """
         english, arabic = check_canonical(english, arabic)
         check_kind(kind)
+        frequency = check_frequency(frequency)
         with self._write():
             existing = self.find_entity(english=english)
             if existing is not None:
                 raise InputError(
                     f"entity {english!r} already exists (id {existing}); add spellings with add_variant"
                 )
-            eid = self._insert_entity(english, arabic, kind, note, source)
+            eid = self._insert_entity(english, arabic, kind, note, source, frequency)
             self._insert_name(eid, english, "canonical", "approved", source)
             self._insert_name(eid, arabic, "canonical", "approved", source)
             for text in variants:
@@ -216,16 +239,19 @@ class Glossary:
         arabic: str | None = None,
         kind: str | None = None,
         note: str | None = None,
+        frequency: int | None = None,
     ) -> None:
-        """Change canonical spellings, kind or note; an old canonical spelling stays as a variant."""
+        """Change canonical spellings, kind, note or frequency; an old canonical spelling stays as a variant."""
         current = self.entity(entity_id)
         new_en, new_ar = check_canonical(english or current.english, arabic or current.arabic)
         if kind is not None:
             check_kind(kind)
+        frequency = check_frequency(frequency)
         with self._write():
             self.db.execute(
                 """UPDATE entities SET english = ?, arabic = ?, english_norm = ?, arabic_norm = ?,
-                   kind = ?, note = ?, updated = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?""",
+                   kind = ?, note = ?, frequency = coalesce(?, frequency),
+                   updated = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?""",
                 [
                     new_en,
                     new_ar,
@@ -233,6 +259,7 @@ class Glossary:
                     normalize(new_ar, "ar"),
                     kind or current.kind,
                     note if note is not None else current.note,
+                    frequency,
                     entity_id,
                 ],
             )
@@ -251,12 +278,18 @@ class Glossary:
             self._invalidate_matcher()
 
     def _insert_entity(
-        self, english: str, arabic: str, kind: str, note: str | None, source: str | None
+        self,
+        english: str,
+        arabic: str,
+        kind: str,
+        note: str | None,
+        source: str | None,
+        frequency: int | None = None,
     ) -> int:
         cur = self.db.execute(
-            """INSERT INTO entities (english, arabic, english_norm, arabic_norm, kind, note, source)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            [english, arabic, normalize(english, "en"), normalize(arabic, "ar"), kind, note, source],
+            """INSERT INTO entities (english, arabic, english_norm, arabic_norm, kind, note, source, frequency)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [english, arabic, normalize(english, "en"), normalize(arabic, "ar"), kind, note, source, frequency],
         )
         assert cur.lastrowid is not None
         return cur.lastrowid
@@ -284,15 +317,14 @@ class Glossary:
         name_id = cur.lastrowid
         assert name_id is not None
         if status == "approved":
-            record = NameRecord(name_id, entity_id, text, lang, role)
-            self._after_commit.append(lambda: self._matcher_add(record))
+            self._after_commit.append(lambda: self._matcher_add(name_id, entity_id, text, lang, role))
         return name_id
 
     # ------------------------------------------------------------------ reads
     def entity(self, entity_id: int) -> Entity:
         """An entity with all its names; raises :class:`NotFoundError` if there is none."""
         row = self.db.execute(
-            "SELECT id, english, arabic, kind, note, source, created, updated FROM entities WHERE id = ?",
+            "SELECT id, english, arabic, kind, note, source, created, updated, frequency FROM entities WHERE id = ?",
             [entity_id],
         ).fetchone()
         if row is None:
@@ -305,8 +337,8 @@ class Glossary:
                 [entity_id],
             )
         )
-        eid, english, arabic, kind, note, source, created, updated = row
-        return Entity(eid, english, arabic, kind, note, source, created, updated, names=names)
+        eid, english, arabic, kind, note, source, created, updated, frequency = row
+        return Entity(eid, english, arabic, kind, note, source, created, updated, names=names, frequency=frequency)
 
     def entities(self) -> Iterator[Entity]:
         """Every entity, in id order, with its names."""
@@ -368,22 +400,34 @@ class Glossary:
         version = self._glossary_version()
         if self._matcher is None or version != self._matcher_version:
             rows = self.db.execute(
-                "SELECT id, entity_id, text, lang, role FROM names WHERE status = 'approved'"
+                """SELECT n.id, n.entity_id, n.text, n.lang, n.role, coalesce(e.frequency, 0)
+                   FROM names n JOIN entities e ON e.id = n.entity_id WHERE n.status = 'approved'"""
             )
             self._matcher = Matcher(NameRecord(*r) for r in rows)
             self._matcher_version = version
         return self._matcher
 
-    def _matcher_add(self, record: NameRecord) -> None:
-        if self._matcher is not None:
-            self._matcher.add(record)
+    def _matcher_add(self, name_id: int, entity_id: int, text: str, lang: str, role: str) -> None:
+        """Index a committed spelling with its entity's frequency as committed.
+
+        Read here, not when the name was inserted: the matcher keeps one prior per
+        entity, from the last record added, so a stale 0 would drop it.
+        """
+        if self._matcher is None:
+            return
+        row = self.db.execute("SELECT coalesce(frequency, 0) FROM entities WHERE id = ?", [entity_id]).fetchone()
+        self._matcher.add(NameRecord(name_id, entity_id, text, lang, role, int(row[0]) if row else 0))
 
     def _matcher_remove(self, name_id: int) -> None:
         if self._matcher is not None:
             self._matcher.remove(name_id)
 
     def _invalidate_matcher(self) -> None:
-        self._after_commit.append(lambda: setattr(self, "_matcher", None))
+        if not self._after_commit or self._after_commit[-1] != self._drop_matcher:
+            self._after_commit.append(self._drop_matcher)
+
+    def _drop_matcher(self) -> None:
+        self._matcher = None
 
     def lookup(self, query: str, limit: int = 5, min_score: float | None = None) -> list[Match]:
         """Entities whose spellings match ``query`` (Arabic or English), best first.
@@ -397,20 +441,32 @@ class Glossary:
         hits = self.matcher.search(query, limit=limit, min_score=threshold)
         if not hits:
             return []
-        ids = sorted({h.entity_id for h in hits})
-        marks = ",".join("?" * len(ids))
-        info = {
-            r[0]: r[1:]
-            for r in self.db.execute(
-                f"SELECT id, english, arabic, kind FROM entities WHERE id IN ({marks})", ids
-            )
-        }
+        info = self._entity_info({h.entity_id for h in hits})
         return [
             Match(h.entity_id, info[h.entity_id][0], info[h.entity_id][1], info[h.entity_id][2],
                   h.matched, h.score, h.reason, h.role)
             for h in hits
             if h.entity_id in info
         ]
+
+    def _entity_info(self, ids: set[int]) -> dict[int, tuple[str, str, str]]:
+        """English, Arabic and kind of these entities, kept until the glossary changes.
+
+        A lookup is a fraction of a millisecond; reading its entities back from
+        SQLite every time cost a tenth of that.
+        """
+        if self._shown_version != self._matcher_version or len(self._shown) > _SHOWN_CACHE:
+            self._shown.clear()
+            self._shown_version = self._matcher_version
+        shown = self._shown
+        missing = sorted(i for i in ids if i not in shown)
+        if missing:
+            marks = ",".join("?" * len(missing))
+            for r in self.db.execute(
+                f"SELECT id, english, arabic, kind FROM entities WHERE id IN ({marks})", missing
+            ):
+                shown[r[0]] = (r[1], r[2], r[3])
+        return shown
 
     # ------------------------------------------------------------------ running text
     @property

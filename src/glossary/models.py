@@ -49,13 +49,15 @@ class Entity:
     created: str | None = None
     updated: str | None = None
     names: tuple[Name, ...] = field(default=())
+    #: How often the name is attested (people carrying it, uses counted); None: unknown.
+    frequency: int | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Plain JSON-ready fields, names included."""
         return {
             "id": self.id, "english": self.english, "arabic": self.arabic, "kind": self.kind,
-            "note": self.note, "source": self.source, "created": self.created,
-            "updated": self.updated, "names": [n.as_dict() for n in self.names],
+            "note": self.note, "source": self.source, "frequency": self.frequency,
+            "created": self.created, "updated": self.updated, "names": [n.as_dict() for n in self.names],
         }
 
     def spellings(self, lang: str | None = None, role: str | None = None) -> list[str]:
@@ -128,3 +130,26 @@ def check_kind(kind: str) -> None:
     """Refuse a kind the store does not know."""
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+
+
+#: Largest frequency a store can hold (SQLite INTEGER).
+MAX_FREQUENCY = 2**63 - 1
+
+
+def check_frequency(value: object) -> int | None:
+    """A frequency given as a number (API, JSON Lines): a whole number >= 0, or None for unknown."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_FREQUENCY:
+        raise InputError(f"frequency must be a whole number, 0 or more, not {value!r}")
+    return value
+
+
+def parse_frequency(cell: str | None) -> int | None:
+    """A frequency cell of a table: digits, or empty for unknown (a spreadsheet's 1.5 or -3 is refused)."""
+    text = (cell or "").strip()
+    if not text:
+        return None
+    if not text.isdecimal():
+        raise InputError(f"bad frequency {text!r}: expected a whole number, 0 or more (or an empty cell)")
+    return check_frequency(int(text))

@@ -154,6 +154,16 @@ def m003_tm_index(db: sqlite_utils.Database) -> None:
             )
 
 
+@migrations()
+def m004_entity_frequency(db: sqlite_utils.Database) -> None:
+    """How often an entity's name is attested (NULL: unknown): the matcher's prior between equal matches.
+
+    A plain ``ADD COLUMN``: existing rows get NULL, and the ``entities_version_*``
+    triggers of m003 (table-level, no column list) fire for it like any column.
+    """
+    db.execute("ALTER TABLE entities ADD COLUMN frequency INTEGER CHECK (frequency IS NULL OR frequency >= 0)")
+
+
 def default_path() -> Path:
     """The per-user store: ``$GLOSSARY_DB`` if set, else the platform's user data folder.
 

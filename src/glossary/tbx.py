@@ -22,9 +22,12 @@ Both carry the same data categories::
     part of speech       properNoun for person/place/organization, noun for other terms
     spelling source      <admin type="source">...</admin>                (term)
     suggested spelling   <note>suggested spelling, not yet reviewed</note> (term)
+    entity frequency     not exported (no TBX-Basic data category for a count;
+                         kept in CSV/TSV and JSON Lines)
 
 so a TBX export re-imports to the same entities, spellings, roles, statuses,
-kinds, notes and sources (timestamps only survive in JSON Lines).  Concepts
+kinds, notes and sources (timestamps only survive in JSON Lines, frequencies
+in CSV/TSV and JSON Lines).  Concepts
 are numbered ``e<entity id>``; importing into an empty store keeps those ids.
 
 Note: the TBX-Basic v3 schematron lists partOfSpeech values noun, verb,
