@@ -202,6 +202,8 @@ def token_score(q: TokenKeys, c: TokenKeys) -> tuple[float, int]:
 #: reading one shared copy per entry, scattered over the heap, cost three times
 #: as much as comparing them.
 _Bucket = tuple[list[int], list[str]]
+#: A ranked entity before it becomes a :class:`Hit`: (entity, slot, score, reason).
+_Ranked = tuple[int, int, float, str]
 _NO_BUCKET: _Bucket = ([], [])
 
 
@@ -266,16 +268,17 @@ class _Side:
             _file(self.by_del, d, vid, k.pk + "|" + k.sk)
         return vid
 
-    def candidates(self, token: str) -> dict[int, tuple[float, int]]:
+    def candidates(self, token: str, q: TokenKeys | None = None) -> dict[int, tuple[float, int]]:
         """Scored vocabulary tokens for one normalized query token.
 
         Gathers key entries from the key indexes (at most ``MAX_TOKEN_CANDIDATES``),
         keeps the ``KEEP_TOKEN_CANDIDATES`` closest by a one-pass C-level
         similarity of ``pk|sk`` (rapidfuzz), and scores only those exactly.
         A match through a bare form (either side's article dropped) loses
-        ``ARTICLE_PENALTY``.
+        ``ARTICLE_PENALTY``.  ``q`` is ``token_keys(token)`` if the caller has it.
         """
-        q = token_keys(token)
+        if q is None:
+            q = token_keys(token)
         forms = [q]
         bare = strip_article(token)
         if bare is not None:
@@ -414,7 +417,8 @@ class Matcher:
             return []
         side = self._sides[lang]
         qtoks = qnorm.split()
-        cands = [side.candidates(t) for t in qtoks]
+        qkeys = [token_keys(t) for t in qtoks]
+        cands = [side.candidates(t, k) for t, k in zip(qtoks, qkeys, strict=True)]
         scored: dict[int, tuple[float, int]] = {}  # slot -> (score, level)
 
         def offer(slot: int, score: float, level: int) -> None:
@@ -436,7 +440,7 @@ class Matcher:
                     self._score_slot(slot, cands, offer)
             self._split_query(side, qtoks[0], offer)
             if lang == "ar":
-                self._cross_route(qtoks[0], offer)
+                self._cross_route(qkeys[0], offer)
         else:
             self._multi(side, qtoks, cands, limit, offer)
         return self._hits(query, lang, qnorm, scored, limit, min_score)
@@ -593,7 +597,7 @@ class Matcher:
         offer(slot, score, level)  # type: ignore[operator]
         return score
 
-    def _cross_route(self, token: str, offer: object) -> None:
+    def _cross_route(self, q: TokenKeys, offer: object) -> None:
         """Entities whose English name sounds like an Arabic query (back-transliteration).
 
         The query's cross-script key is looked up among English tokens sharing
@@ -603,7 +607,7 @@ class Matcher:
         phonetic when the skeletons agree, fuzzy otherwise.
         """
         en = self._sides["en"]
-        qx = cross_key(token_keys(token).pk)
+        qx = cross_key(q.pk)
         qxs = cross_skeleton(qx)
         if len(qxs) < 2:
             return
@@ -669,25 +673,27 @@ class Matcher:
                 best[ent] = (score, level, slot)
         prior = self._prior
         top = sorted([(-score, -prior.get(ent, 0.0), ent, level, slot) for ent, (score, level, slot) in best.items()])
-        ranked = []
+        ranked: list[_Ranked] = []
         for neg, _, ent, level, slot in top[: max(limit, CROSS_POOL)]:
             score = -neg
             role = self._role[slot]
-            text = self._text[slot]
             if role == "alias":
                 reason = "alias"
-            elif score >= 100.0 and raw == text:
+            elif score >= 100.0 and raw == self._text[slot]:
                 reason = "exact"
             elif lang == "en":
                 reason = "english"
             else:
                 reason = _LEVEL_NAME[level]
-            ranked.append(Hit(ent, self._name_id[slot], text, float(score), reason, role))
+            ranked.append((ent, slot, float(score), reason))
         if lang == "ar" and self._en_slots:
             ranked = self._fit_check(qnorm, ranked, limit, min_score)
-        return ranked[:limit]
+        return [
+            Hit(ent, self._name_id[slot], self._text[slot], score, reason, self._role[slot])
+            for ent, slot, score, reason in ranked[:limit]
+        ]
 
-    def _fit_check(self, qnorm: str, ranked: list[Hit], limit: int, min_score: float) -> list[Hit]:
+    def _fit_check(self, qnorm: str, ranked: list[_Ranked], limit: int, min_score: float) -> list[_Ranked]:
         """Re-score Arabic matches by how likely the query renders each entity's English name.
 
         A careful translator checks that an Arabic spelling is a plausible
@@ -715,10 +721,11 @@ class Matcher:
         width = len(qnorm.split())
         pool = []
         for h in ranked[:CROSS_POOL]:
+            ent, _, h_score, _ = h
             sim = 0.0
             english: list[str] = []  # the names the fit can score (as many words as the query)
             named: list[tuple[int, ...]] = []
-            for slot in self._en_slots.get(h.entity_id, ()):
+            for slot in self._en_slots.get(ent, ()):
                 toks = self._toks[slot]
                 if not toks:
                     continue
@@ -728,32 +735,30 @@ class Matcher:
             if named and not english:  # no fit: the cheaper cross-key check
                 qcross = qcross or " ".join(cross_key(token_keys(t).pk) for t in qnorm.split())
                 sim = max(_ratio(qcross, " ".join([cross[t] for t in toks])) for toks in named)
-            weight = FIT_WEIGHT_ORTHO if h.score >= SPACING_SCORE else FIT_WEIGHT
-            proxy = h.score - CROSS_WEIGHT * (1.0 - sim / 100.0) if named and h.score < 100.0 else h.score
-            low = h.score - weight if english else proxy  # the least the final score can be
+            weight = FIT_WEIGHT_ORTHO if h_score >= SPACING_SCORE else FIT_WEIGHT
+            proxy = h_score - CROSS_WEIGHT * (1.0 - sim / 100.0) if named and h_score < 100.0 else h_score
+            low = h_score - weight if english else proxy  # the least the final score can be
             pool.append((h, sim, english, weight, proxy, low))
         lows = sorted((p[5] for p in pool), reverse=True)
         bar = max(min_score, lows[limit - 1] if len(lows) >= limit else min_score)
-        pool = [p for p in pool if p[0].score >= bar]
+        pool = [p for p in pool if p[0][2] >= bar]
         fitted = name_fits(qnorm, [e for p in pool for e in p[2]])
         letters = len(qnorm) + 1  # the fit is per letter, a word's end counted as one
         prior = self._prior
         at = 0
         keyed = []
-        for h, sim, english, weight, proxy, _low in pool:
+        for (ent, slot, h_score, reason), sim, english, weight, proxy, _low in pool:
             fits = [f for f in fitted[at : at + len(english)] if f is not None]
             at += len(english)
             best = max(fits) if fits else None
             if best is not None:
                 bad = min(1.0, max(0.0, (FIT_GOOD - best) / (FIT_GOOD - FIT_POOR)))
-                score = max(0.0, h.score - weight * bad)
+                score = max(0.0, h_score - weight * bad)
             else:
                 score = max(0.0, proxy)
             if score < min_score:
                 continue
-            if score != h.score:
-                h = Hit(h.entity_id, h.name_id, h.matched, score, h.reason, h.role)
-            likely = (best if best is not None else sim / 100.0 - 99.0) + prior.get(h.entity_id, 0.0) / letters
-            keyed.append((-score, -likely, h.entity_id, h))
-        keyed.sort(key=lambda k: k[:3])
-        return [k[3] for k in keyed] + ranked[CROSS_POOL:]
+            likely = (best if best is not None else sim / 100.0 - 99.0) + prior.get(ent, 0.0) / letters
+            keyed.append((-score, -likely, ent, slot, reason))
+        keyed.sort()
+        return [(ent, slot, -neg, reason) for neg, _, ent, slot, reason in keyed] + ranked[CROSS_POOL:]
