@@ -428,9 +428,10 @@ class Matcher:
 
         if len(qtoks) == 1:
             c0 = cands[0]
-            for tid, (s, lvl) in c0.items():
-                for slot in side.post1.get(tid, ()):
-                    offer(slot, s, lvl)
+            post1 = side.post1
+            for tid, found in c0.items():
+                for slot in post1.get(tid, ()):  # a one-word name is in one token's postings:
+                    scored[slot] = found  # offered once, nothing to compare with yet
             # one query token against longer names: at most s - EDGE_PENALTY
             for tid, (s, _lvl) in self._top(c0):
                 if s - EDGE_PENALTY < min_score:

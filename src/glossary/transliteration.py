@@ -104,6 +104,8 @@ class Model:
         eps[self._unknown] = UNSEEN  # an unseen symbol spells anything (or nothing), badly
         one[self._none] = _NEG
         self._eps, self._one, self._two = eps, one, two
+        # flat copies: one take() on a computed index is cheaper than fancy 2-D indexing
+        self._one_flat, self._two_flat = one.ravel(), two.ravel()
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> Model:
@@ -224,11 +226,11 @@ class Model:
                 [two.get(a[j:j + 2], self._other_double) for j in range(len(a) - 1)], dtype=np.intp
             )[:, None]
         grams = np.frombuffer(b"".join(flat), dtype=np.uint16).reshape(size, n, g).transpose(1, 2, 0)
-        col = grams[:, :, None, :]
+        col = grams[:, :, None, :].astype(np.intp)
         steps = np.empty((n, reach + 1, g, m + 1, size))  # by chunk length c = 0 (ε), 1, 2
-        steps[:, 0] = self._eps[col]
-        steps[:, 1] = self._one[col, ends1]
-        steps[:, 2] = self._two[col, ends2]
+        steps[:, 0] = self._eps.take(col)
+        steps[:, 1] = self._one_flat.take(col * self._one.shape[1] + ends1)
+        steps[:, 2] = self._two_flat.take(col * self._two.shape[1] + ends2)
         # the band (as in log_prob): a source cell outside it is closed
         i = np.arange(n)[:, None, None]
         j = np.arange(-reach, m + 1)[None, :, None]
@@ -272,18 +274,22 @@ _FITS: dict[tuple[str, str], float] = {}
 _FIT_CACHE = 200_000
 
 
-def _scorable(arabic: str, english: str) -> bool:
-    return bool(arabic) and bool(english) and has_arabic(arabic) and not has_arabic(english)
-
-
 def fits(pairs: Iterable[tuple[str, str]]) -> list[float]:
     """:func:`fit` of many (arabic, english) token pairs, computed as one batch."""
     pairs = list(pairs)
     out: list[float | None] = [_FITS.get(p) for p in pairs]
     todo: dict[tuple[str, str], None] = {}
+    # a pair is scored when its Arabic side has Arabic letters and its English side none;
+    # the Arabic side is checked once per string (a batch is mostly one query, many names)
+    arabic_ok: dict[str, bool] = {}
     for p, got in zip(pairs, out, strict=True):
-        if got is None and _scorable(*p):
-            todo[p] = None
+        if got is None:
+            a, e = p
+            ok = arabic_ok.get(a)
+            if ok is None:
+                ok = arabic_ok[a] = bool(a) and has_arabic(a)
+            if ok and e and not has_arabic(e):
+                todo[p] = None
     if todo:
         batch = list(todo)
         if len(_FITS) + len(batch) > _FIT_CACHE:
