@@ -443,11 +443,17 @@ class Matcher:
             if lang == "ar":
                 self._cross_route(qkeys[0], offer)
         else:
-            self._multi(side, qtoks, cands, limit, offer)
+            self._multi(side, qtoks, cands, limit, min_score, offer)
         return self._hits(query, lang, qnorm, scored, limit, min_score)
 
     def _multi(
-        self, side: _Side, qtoks: list[str], cands: list[dict[int, tuple[float, int]]], limit: int, offer: object
+        self,
+        side: _Side,
+        qtoks: list[str],
+        cands: list[dict[int, tuple[float, int]]],
+        limit: int,
+        min_score: float,
+        offer: object,
     ) -> None:
         """Multi-word query: score only names that hold candidates of two query words.
 
@@ -493,6 +499,27 @@ class Matcher:
         for top in tops:
             for t, _ in top:
                 slots.update(side.post1.get(t, ()))
+        if min_score > 100.0 - 2 * EDGE_PENALTY:
+            # A name of several words holding a candidate of one query word only leaves a
+            # first or last word unmatched on both sides: 40 at most, never returned.  Most
+            # partial matches are such names; a set lookup per word is cheaper than scoring.
+            toks_of = self._toks
+            kept = []
+            for slot in slots:
+                toks = toks_of[slot]
+                if toks and len(toks) > 1:
+                    held = 0  # query words with a candidate among the name's words
+                    for c in cands:
+                        for t in toks:
+                            if t in c:
+                                held += 1
+                                break
+                        if held > 1:
+                            break
+                    if held < 2:
+                        continue
+                kept.append(slot)
+            slots = set(kept)
         top_score = max((self._score_slot(slot, cands, offer) for slot in slots), default=0.0)
         if top_score < WIDE_BELOW:
             # No name matches every word at the phonetic-key level: perhaps a word is
