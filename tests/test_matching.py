@@ -273,3 +273,19 @@ def test_frequency_orders_latin_ties_too() -> None:
     hits = Matcher(records).search("Peik", limit=5)
     assert [english[h.entity_id] for h in hits[:3]] == ["peck", "pick", "peek"]
     assert hits[0].score == hits[1].score == hits[2].score
+
+
+def test_a_full_name_sharing_one_word_with_the_query_is_found_only_below_the_threshold(
+    world: tuple[Matcher, dict[int, str]],
+) -> None:
+    """سيرغي بيسكوف mixes two seed people: each full name shares one word with it.
+
+    Such a name leaves a first word unmatched on both sides (2 x 30 points), so it is
+    only returned when the caller lowers the threshold below 40 -- and then it is.
+    """
+    matcher, english = world
+    low = {english[h.entity_id]: h.score for h in matcher.search("سيرغي بيسكوف", limit=20, min_score=10)}
+    assert {"Sergey Lavrov", "Dmitry Peskov"} <= set(low)
+    assert low["Sergey Lavrov"] <= 40 and low["Dmitry Peskov"] <= 40
+    default = {english[h.entity_id] for h in matcher.search("سيرغي بيسكوف", limit=20)}
+    assert not {"Sergey Lavrov", "Dmitry Peskov"} & default
