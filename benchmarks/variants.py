@@ -258,11 +258,13 @@ def compose_names(
     return out
 
 
-def write_tsv(path: Path, pairs: Sequence[tuple[str, str]]) -> None:
+def write_tsv(path: Path, parts: Sequence[dict[str, str]], composed: Sequence[tuple[str, str]]) -> None:
+    """The Wikidata rows as they are (frequency included), then the composed names (frequency unknown)."""
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\", lineterminator="\n")
-        w.writerow(["english", "arabic"])
-        w.writerows(pairs)
+        w.writerow(["english", "arabic", "frequency"])
+        w.writerows((p["english"], p["arabic"], p.get("frequency") or "") for p in parts)
+        w.writerows((en, ar, "") for en, ar in composed)
 
 
 def multiword_queries(
@@ -347,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.scale:
             composed = compose_names(parts, SCALE_ENTITIES)
             big = Path(tmp) / "scale.tsv"
-            write_tsv(big, pairs + composed)
+            write_tsv(big, parts, composed)
             g, build = build_glossary(big, Path(tmp) / "scale.db")
             proj_s = evaluate(project_lookup(g), dev)
             proj_s.update(build)
