@@ -433,9 +433,8 @@ class Matcher:
                 for slot in post1.get(tid, ()):  # a one-word name is in one token's postings:
                     scored[slot] = found  # offered once, nothing to compare with yet
             # one query token against longer names: at most s - EDGE_PENALTY
-            for tid, (s, _lvl) in self._top(c0):
-                if s - EDGE_PENALTY < min_score:
-                    break
+            reach = {t: v for t, v in c0.items() if v[0] - EDGE_PENALTY >= min_score}  # (few)
+            for tid, _ in self._top(reach):
                 # every such name scores the same up to its length: a few suffice
                 for slot in side.postm.get(tid, [])[: limit * PARTIAL_PER_TOKEN]:
                     self._score_slot(slot, cands, offer)
@@ -519,8 +518,10 @@ class Matcher:
                     if held < 2:
                         continue
                 kept.append(slot)
-            slots = set(kept)
-        top_score = max((self._score_slot(slot, cands, offer) for slot in slots), default=0.0)
+            scoring: Iterable[int] = kept  # in the set's order: equal offers resolve as before
+        else:
+            scoring = slots
+        top_score = max((self._score_slot(slot, cands, offer) for slot in scoring), default=0.0)
         if top_score < WIDE_BELOW:
             # No name matches every word at the phonetic-key level: perhaps a word is
             # spelled too differently for its stored form to be among its best
