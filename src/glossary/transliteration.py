@@ -104,7 +104,7 @@ class Model:
         eps[self._unknown] = UNSEEN  # an unseen symbol spells anything (or nothing), badly
         one[self._none] = _NEG
         self._eps, self._one, self._two = eps, one, two
-        # flat copies: one take() on a computed index is cheaper than fancy 2-D indexing
+        # flat views of the same tables: one take() on a computed index is cheaper than 2-D fancy indexing
         self._one_flat, self._two_flat = one.ravel(), two.ravel()
 
     @classmethod
