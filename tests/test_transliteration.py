@@ -7,11 +7,15 @@ benchmark set.
 from __future__ import annotations
 
 import json
+import shutil
+import sysconfig
+from array import array
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from glossary import transliteration
 from glossary.normalize import normalize
 from glossary.transliteration import MODEL_PATH, UNSEEN, Model, fit, model, name_fit
 
@@ -97,8 +101,10 @@ def test_a_batch_gives_each_pair_exactly_its_own_fit() -> None:
     m = model()
     batch = m.log_probs(pairs)
     assert batch == [m.log_prob(a, e) for a, e in pairs]  # the plain one-pair Viterbi, exactly
+    assert m._log_probs_numpy(pairs) == batch  # the fallback too
     assert m.log_probs(pairs[5:6]) == batch[5:6]
-    assert m.log_probs([]) == []
+    assert m._log_probs_numpy(pairs[5:6]) == batch[5:6]
+    assert m.log_probs([]) == [] == m._log_probs_numpy([])
 
 
 @settings(max_examples=60, deadline=None)
@@ -114,4 +120,33 @@ def test_a_batch_gives_each_pair_exactly_its_own_fit() -> None:
 )
 def test_batched_viterbi_equals_the_plain_one(pairs: list[tuple[str, str]]) -> None:
     m = model()
-    assert m.log_probs(pairs) == [m.log_prob(a, e) for a, e in pairs]
+    plain = [m.log_prob(a, e) for a, e in pairs]
+    assert m.log_probs(pairs) == plain
+    assert m._log_probs_numpy(pairs) == plain
+
+
+def test_the_installed_package_has_the_compiled_kernel() -> None:
+    """``pip install`` compiles ``glossary._fit`` (hatch_build.py) wherever a C compiler is;
+    without it every lookup's fit runs in NumPy, a quarter of a lookup slower."""
+    if shutil.which(sysconfig.get_config_var("CC").split()[0] if sysconfig.get_config_var("CC") else "cc") is None:
+        pytest.skip("no C compiler on this machine: the NumPy fallback is expected")
+    assert transliteration.KERNEL == "c"
+
+
+def test_the_kernel_rejects_ids_outside_its_tables() -> None:
+    """Bad input to the compiled kernel is an error, never a read outside its tables."""
+    kernel = pytest.importorskip("glossary._fit")
+    m = model()
+    eps, one, two = m._tables
+    args = (eps, one, two, m._one.shape[1], m._two.shape[1], m.max_gram, m._none, m.max_chunk, 3)
+    lattice, letters, chunks = m._grams("lavrov"), *m._columns("لافروف")
+    assert kernel.log_probs(*args, [(lattice, letters, chunks)]) == [m.log_prob("لافروف", "lavrov")]
+    huge = array("H", [65535] * m.max_gram).tobytes()
+    with pytest.raises(ValueError, match="gram id"):
+        kernel.log_probs(*args, [(lattice + huge, letters, chunks)])
+    with pytest.raises(ValueError, match="letter id"):
+        kernel.log_probs(*args, [(lattice, array("i", [-1] * 6).tobytes(), chunks)])
+    with pytest.raises(ValueError, match="inconsistent"):
+        kernel.log_probs(*args, [(lattice, letters, chunks + b"\0")])
+    with pytest.raises(ValueError, match="inconsistent"):
+        kernel.log_probs(eps, one[:-8], two, *args[3:], [])
