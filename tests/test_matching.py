@@ -289,3 +289,80 @@ def test_a_full_name_sharing_one_word_with_the_query_is_found_only_below_the_thr
     assert low["Sergey Lavrov"] <= 40 and low["Dmitry Peskov"] <= 40
     default = {english[h.entity_id] for h in matcher.search("سيرغي بيسكوف", limit=20)}
     assert not {"Sergey Lavrov", "Dmitry Peskov"} & default
+
+
+def _entity(eid: int, arabic: str, english: str) -> list[NameRecord]:
+    """An entity's two canonical names (Arabic, English) as the matcher sees them."""
+    return [
+        NameRecord(2 * eid, eid, arabic, "ar", "canonical"),
+        NameRecord(2 * eid + 1, eid, english, "en", "canonical"),
+    ]
+
+
+def _alternates_world() -> tuple[Matcher, dict[int, str]]:
+    """Real Wikidata rows whose Google spelling uses ش for س or ث for ت (and their neighbours)."""
+    with (DATA / "wikidata-alternate-letters.tsv").open(encoding="utf-8", newline="") as fh:
+        rows = [(r["english"], r["arabic"]) for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    records: list[NameRecord] = []
+    english = {}
+    for eid, (en, ar) in enumerate(rows + SEED_ENTITIES, start=1):
+        records += _entity(eid, ar, en)
+        english[eid] = en
+    return Matcher(records), english
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("بوشكو", "boško"),  # Google's spelling; Wikidata: بوسكو (š read [ʃ], written ش)
+        ("باثوري", "báthory"),  # Google: th as ث; Wikidata: باتوري
+        ("سورياك", "šurjak"),  # Google: س; Wikidata: شورياك
+        ("بالوتاش", "palotás"),  # Hungarian s is [ʃ]; Wikidata: بالوتاس
+    ],
+)
+def test_alternate_letters_find_the_name(query: str, expected: str) -> None:
+    """ش/س and ث/ت spell one Latin letter read two ways (keys.ARABIC_ALTERNATES): the rows are
+    the Google transliteration list's spelling against the Wikidata label of the same name."""
+    m, english = _alternates_world()
+    hits = m.search(query, limit=5)
+    assert hits and english[hits[0].entity_id] == expected
+    assert hits[0].reason == "phonetic"
+    assert hits[0].score <= 90.0  # never as high as a same-sound (phonetic key) match
+
+
+def test_an_alternate_letter_ranks_below_the_same_letter() -> None:
+    """هورفات / هورفاث are both Wikidata labels (horváth, horvath): each spelling finds its own first."""
+    m, english = _alternates_world()
+    assert english[m.search("هورفاث", limit=2)[0].entity_id] == "horvath"
+    assert english[m.search("هورفات", limit=2)[0].entity_id] == "horváth"
+
+
+def test_an_alternate_letter_is_never_orthographic() -> None:
+    """A query written in two parts is matched against one-word names at 99 only by the same
+    spelling: بوس كو is not بوشكو (the alternate spelling is a phonetic match at most)."""
+    m = Matcher([NameRecord(1, 1, "بوشكا", "ar", "canonical"), NameRecord(2, 1, "boushka", "en", "canonical")])
+    assert all(h.score < 99.0 for h in m.search("بوس كا", limit=5, min_score=0))
+    assert m.search("بوش كا", limit=1)[0].score == 99.0
+
+
+def test_the_fit_check_reaches_past_its_first_twenty() -> None:
+    """The fit lowers scores; an entity ranked below twenty neighbours that all fit badly must
+    still come first when its own fit is good.  The neighbours are the query's letters in
+    other shapes of one sound class (ف ڤ ڥ, doubled letters), stored for unrelated names."""
+    shapes = [
+        start + f1 + middle + f2
+        for f1 in "فڤڥ" for f2 in "فڤڥ" for start, middle in (("لا", "رو"), ("لاا", "رو"), ("لا", "ررو"), ("لا", "روو"))
+    ]
+    decoys = [s for s in dict.fromkeys(shapes) if s != "لافروف"]
+    unrelated = ["kim", "jong", "choe", "son", "hui", "maria", "putin", "peskov", "shoigu", "zakharova",
+                 "sergei", "dmitry", "pyongyang", "vladimir", "vostochny", "moscow", "seoul", "tokyo",
+                 "beijing", "nakamura", "yamamoto", "tanaka", "suzuki", "watanabe", "kobayashi"]
+    assert len(decoys) >= 21
+    records: list[NameRecord] = []
+    for eid, (ar, en) in enumerate(zip(decoys, unrelated, strict=False), start=1):
+        records += _entity(eid, ar, en)
+    records += _entity(999, "لافاروف", "Lavrov")
+    m = Matcher(records)
+    hits = m.search("لافروف", limit=5)
+    assert hits[0].entity_id == 999
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)

@@ -37,6 +37,8 @@ Contract for other modules (the running-text scanner reuses these):
 * :func:`token_keys` — ``TokenKeys(norm, pk, sk)`` of one normalized token, any script.
 * :func:`name_keys` — the :class:`TokenKeys` of every token of a normalized name.
 * :func:`strip_article` — the token without a leading ال (or None).
+* :func:`alternate_spelling` — the token with ش/ث written س/ت (or None): the
+  letters one Latin letter gets when it is read two ways (:data:`ARABIC_ALTERNATES`).
 * :func:`deletions` — the one-symbol deletions of a key (neighbour lookups).
 * :func:`cross_key`, :func:`cross_skeleton` — Arabic and Latin keys on one
   alphabet, to compare an Arabic spelling with an English name.
@@ -106,6 +108,23 @@ ARABIC_VOWELS: dict[str, str] = {"ا": "a", "ع": "a", "و": "u", "ي": "i"}
 #: ``فونته / فونتي`` (Fonte).  A final run of these letters becomes ``e`` (``o``
 #: when it holds و: ``رينو / رينوه``).
 ARABIC_ENDING_LETTERS: frozenset[str] = frozenset("اهةيىو")
+
+#: Letters Arabic writers use *instead of* another class for one Latin letter,
+#: because the Latin letter is pronounced differently in different source
+#: languages.  Not a sound class (س and ش are different sounds), but the same
+#: written name: Latin ``s`` is [ʃ] in Hungarian, in Slavic ``š`` written
+#: without its háček, in German ``st``/``sp`` and Portuguese final ``s``
+#: (بوسكو / بوشكو "Bosko", راكوسي / راكوشي "Rakosi", بايستر / بايشتر "Beister");
+#: Latin ``th`` is [t] in most European languages and [θ] in English and Greek
+#: (باتوري / باثوري "Bathory", كاترين / كاثرين "Catherine", هورفات / هورفاث).
+#: :func:`alternate_spelling` replaces each letter by its alternate; the matcher
+#: compares that spelling too, at the consonant-skeleton level.
+ARABIC_ALTERNATES: dict[str, str] = {
+    "ش": "س",  # s read [ʃ]: Boško, János, Stein
+    "ث": "ت",  # th read [t] or [θ]: Bathory, Catherine
+}
+#: ... except the ش of the digraph تش (ch, č: روزيتشكا "Ruzicka" is not "-tsk-").
+_ALTERNATE_RE = re.compile("(?<!ت)ش|ث")
 
 #: The definite article some names carry and some writers drop (الخجا / خوجة).
 ARABIC_ARTICLE = "ال"
@@ -231,6 +250,20 @@ def strip_article(token: str) -> str | None:
     if token.startswith(ARABIC_ARTICLE) and len(token) >= len(ARABIC_ARTICLE) + 3:
         return token[len(ARABIC_ARTICLE):]
     return None
+
+
+def alternate_spelling(token: str) -> str | None:
+    """The token with each :data:`ARABIC_ALTERNATES` letter replaced, when it has one.
+
+    A letter of a digraph (تش: ch) is not replaced: روزيتشكا is "Ruzicka".
+
+    >>> alternate_spelling("بوشكو"), alternate_spelling("باثوري"), alternate_spelling("بوسكو")
+    ('بوسكو', 'باتوري', None)
+    >>> alternate_spelling("روزيتشكا") is None
+    True
+    """
+    alt = _ALTERNATE_RE.sub(lambda m: ARABIC_ALTERNATES[m.group(0)], token)
+    return alt if alt != token else None
 
 
 def token_keys(token: str) -> TokenKeys:

@@ -34,14 +34,22 @@ score   reason          when
                         rapidfuzz ratio of phonetic keys and skeletons
 ======  ==============  =====================================================
 
+A few letters are not one sound but stand for one *Latin letter* read two
+ways (:data:`glossary.keys.ARABIC_ALTERNATES`: ش/س for s, ث/ت for th): a
+spelling that differs by them (بوشكو / بوسكو "Boško") matches at the
+consonant-skeleton level at most (75–90, ``phonetic``), never as a same-sound
+match.
+
 Arabic queries are then checked against each candidate entity's *English*
 name with the learned transliteration model (:mod:`glossary.transliteration`):
-among the ``CROSS_POOL`` (20) best entities, a match below 99 loses up to
-``FIT_WEIGHT`` (15) points as the query becomes an unlikely rendering of the
-English name (fit from the median to the 5th percentile of real name pairs;
-entities the fit does not reach lose up to ``CROSS_WEIGHT`` (10) by the cheaper
-cross-key check).  Matches at 99 and 100 keep their score.  A phonetic match
-can therefore fall to 60, a fuzzy one lower.
+a match below 99 loses up to ``FIT_WEIGHT`` (15) points as the query becomes an
+unlikely rendering of the English name (fit from the median to the 5th
+percentile of real name pairs; entities the fit does not reach lose up to
+``CROSS_WEIGHT`` (10) by the cheaper cross-key check).  Matches at 99 and 100
+keep their score.  A phonetic match can therefore fall to 60, a fuzzy one
+lower.  The best entities are checked ``CROSS_POOL`` (20) at a time until no
+unchecked one can reach the first ``limit`` (a check only lowers a score), so
+the order returned is that of the final scores.
 
 Entities with equal scores are ordered by how likely each is the source of the
 spelling: Bayes' rule, P(English | Arabic) ∝ P(Arabic | English) · P(English),
@@ -90,7 +98,7 @@ from itertools import chain
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from .keys import TokenKeys, cross_key, cross_skeleton, deletions, strip_article, token_keys
+from .keys import TokenKeys, alternate_spelling, cross_key, cross_skeleton, deletions, strip_article, token_keys
 from .normalize import Lang, has_arabic, normalize, script_of
 from .transliteration import model as fit_model
 from .transliteration import name_fits
@@ -114,8 +122,10 @@ ARTICLE_PENALTY = 2.0
 #: Most points a phonetic/fuzzy Arabic match loses when the entity's English
 #: name does not sound like the query (cheap cross-key check, see ``_fit_check``).
 CROSS_WEIGHT = 10.0
-#: How many of the best entities get the cross-script check.
+#: How many of the best entities get the cross-script check at a time (see ``_fit_check``).
 CROSS_POOL = 20
+#: Most entities checked for one lookup: beyond them, scores stay unchecked.
+MAX_FIT_POOL = 200
 #: Most points a match loses when the query is an unlikely rendering of the
 #: entity's English name (learned fit, see ``_fit_check``); the second figure is
 #: for orthographic matches (99, 100), which keep their score and are only ordered.
@@ -224,12 +234,13 @@ class _Side:
     """
 
     __slots__ = (
-        "by_del", "by_norm", "by_pk", "by_sk", "by_xsk", "cross", "keys", "owner", "post1", "postm",
+        "alts", "by_del", "by_norm", "by_pk", "by_sk", "by_xsk", "cross", "keys", "owner", "post1", "postm",
     )
 
     def __init__(self) -> None:
         self.keys: list[TokenKeys] = []  # key entry -> keys
-        self.owner: list[int] = []  # key entry -> token id (itself unless a bare form)
+        self.owner: list[int] = []  # key entry -> token id (itself unless a bare or alternate form)
+        self.alts: set[int] = set()  # key entries of alternate spellings (keys.ARABIC_ALTERNATES)
         self.cross: list[str] = []  # key entry -> cross-script key
         self.by_norm: dict[str, int] = {}
         self.by_pk: dict[str, _Bucket] = {}
@@ -248,9 +259,13 @@ class _Side:
         bare = strip_article(token)
         if bare is not None:
             self._entry(token_keys(bare), tid)
+        alt = alternate_spelling(token)
+        if alt is not None:
+            # matched by equal phonetic key or skeleton only: no deletion entries
+            self.alts.add(self._entry(token_keys(alt), tid, neighbours=False))
         return tid
 
-    def _entry(self, k: TokenKeys, owner: int | None) -> int:
+    def _entry(self, k: TokenKeys, owner: int | None, *, neighbours: bool = True) -> int:
         vid = len(self.keys)
         self.keys.append(k)
         self.owner.append(vid if owner is None else owner)
@@ -264,8 +279,9 @@ class _Side:
         # each bucket gets its own copy of the "pk|sk" string (a new concatenation)
         _file(self.by_pk, k.pk, vid, k.pk + "|" + k.sk)
         _file(self.by_sk, k.sk, vid, k.pk + "|" + k.sk)
-        for d in deletions(k.sk):
-            _file(self.by_del, d, vid, k.pk + "|" + k.sk)
+        if neighbours:
+            for d in deletions(k.sk):
+                _file(self.by_del, d, vid, k.pk + "|" + k.sk)
         return vid
 
     def candidates(self, token: str, q: TokenKeys | None = None) -> dict[int, tuple[float, int]]:
@@ -283,14 +299,19 @@ class _Side:
         bare = strip_article(token)
         if bare is not None:
             forms.append(token_keys(bare))
+        alt = alternate_spelling(token)
+        if alt is not None:
+            forms.append(token_keys(alt))  # the last form: an alternate spelling
         exact = self.by_norm.get(token)
         vids: list[int] = []
         choices: list[str] = []
         if exact is not None:
             vids.append(exact)
             choices.append(q.pk + "|" + q.sk)
-        for f in forms:
-            for ids, texts in self._buckets(f):
+        for f in forms[: len(forms) - (alt is not None)]:
+            # an alternate spelling only counts by equal phonetic key or skeleton:
+            # its two buckets come right after the query's own
+            for ids, texts in self._buckets(f, forms[-1] if f is q and alt is not None else None):
                 vids.extend(ids)  # duplicates are cheaper to score twice than to remove
                 choices.extend(texts)
                 if len(vids) >= MAX_TOKEN_CANDIDATES:
@@ -308,25 +329,36 @@ class _Side:
                     chosen[vids[i]] = None
             vids = list(chosen)
         out: dict[int, tuple[float, int]] = {}
+        alts, last = self.alts, len(forms) - 1 if alt is not None else -1
         for vid in vids:
             tid = owner[vid]
             ck = keys[vid]
             for i, f in enumerate(forms):
                 s, lvl = token_score(f, ck)
-                if i or tid != vid:
+                if i == last or vid in alts:
+                    # an alternate letter (ش for س, ث for ت): at best the same
+                    # consonant skeleton, graded by the real phonetic keys
+                    if lvl == _FUZZY:
+                        continue
+                    s, lvl = 75.0 + 0.15 * _ratio(q.pk, keys[tid].pk), _PHONETIC
+                elif i or tid != vid:
                     s -= ARTICLE_PENALTY
                 old = out.get(tid)
                 if old is None or s > old[0]:
                     out[tid] = (s, lvl)
         return out
 
-    def _buckets(self, q: TokenKeys) -> Iterable[_Bucket]:
-        """Candidate buckets, most promising first."""
+    def _buckets(self, q: TokenKeys, alt: TokenKeys | None = None) -> Iterable[_Bucket]:
+        """Candidate buckets, most promising first (``alt``: an alternate spelling's two)."""
         empty = _NO_BUCKET
         yield self.by_pk.get(q.pk, empty)
+        if q.sk:
+            yield self.by_sk.get(q.sk, empty)
+        if alt is not None:
+            yield self.by_pk.get(alt.pk, empty)
+            yield self.by_sk.get(alt.sk, empty)
         if not q.sk:
             return
-        yield self.by_sk.get(q.sk, empty)
         yield self.by_del.get(q.sk, empty)  # stored skeleton has one more symbol
         dels = sorted(deletions(q.sk))  # a fixed order: the candidate cap must not depend on hashing
         for d in dels:
@@ -349,6 +381,8 @@ class Matcher:
         self._lang: list[str] = []
         self._toks: list[tuple[int, ...] | None] = []
         self._en_slots: dict[int, list[int]] = {}  # entity -> slots of its English names
+        #: entity -> its English names as (number of words, normalized text), made when first needed
+        self._en_names: dict[int, list[tuple[int, str]]] = {}
         self._prior: dict[int, float] = {}  # entity -> log of its frequency (absent: unknown)
         self.add_many(records)
 
@@ -377,6 +411,7 @@ class Matcher:
             post.setdefault(tid, []).append(slot)
         if lang == "en":
             self._en_slots.setdefault(record.entity_id, []).append(slot)
+            self._en_names.pop(record.entity_id, None)
         if record.frequency > 1:
             self._prior[record.entity_id] = math.log(record.frequency)
         else:
@@ -401,6 +436,7 @@ class Matcher:
                 if lst is not None and slot in lst:
                     lst.remove(slot)
         self._toks[slot] = None
+        self._en_names.pop(self._entity[slot], None)
         en = self._en_slots.get(self._entity[slot])
         if en is not None and slot in en:
             en.remove(slot)
@@ -545,7 +581,10 @@ class Matcher:
         exact = side.by_norm.get(q.norm)
         if exact is not None:
             vids.append(exact)
+        alts = side.alts
         for vid in vids[:MAX_TOKEN_CANDIDATES]:
+            if vid in alts:  # an alternate letter is never a 99
+                continue
             s, lvl = token_score(q, side.keys[vid])
             if s >= 100.0:
                 s, lvl = SPACING_SCORE, _ORTHO
@@ -702,92 +741,127 @@ class Matcher:
                 best[ent] = (score, level, slot)
         prior = self._prior
         top = sorted([(-score, -prior.get(ent, 0.0), ent, level, slot) for ent, (score, level, slot) in best.items()])
-        ranked: list[_Ranked] = []
-        for neg, _, ent, level, slot in top[: max(limit, CROSS_POOL)]:
-            score = -neg
-            role = self._role[slot]
-            if role == "alias":
-                reason = "alias"
-            elif score >= 100.0 and raw == self._text[slot]:
-                reason = "exact"
-            elif lang == "en":
-                reason = "english"
-            else:
-                reason = _LEVEL_NAME[level]
-            ranked.append((ent, slot, float(score), reason))
         if lang == "ar" and self._en_slots:
-            ranked = self._fit_check(qnorm, ranked, limit, min_score)
+            ranked = self._fit_check(qnorm, query, top, limit, min_score)
+        else:
+            ranked = [self._ranked(item, raw, lang) for item in top[:limit]]
         return [
             Hit(ent, self._name_id[slot], self._text[slot], score, reason, self._role[slot])
             for ent, slot, score, reason in ranked[:limit]
         ]
 
-    def _fit_check(self, qnorm: str, ranked: list[_Ranked], limit: int, min_score: float) -> list[_Ranked]:
+    def _ranked(self, item: tuple[float, float, int, int, int], raw: str, lang: str) -> _Ranked:
+        """A sorted entry of :meth:`_hits` as (entity, slot, score, reason)."""
+        neg, _, ent, level, slot = item
+        score = -neg
+        if self._role[slot] == "alias":
+            reason = "alias"
+        elif score >= 100.0 and raw == self._text[slot]:
+            reason = "exact"
+        elif lang == "en":
+            reason = "english"
+        else:
+            reason = _LEVEL_NAME[level]
+        return (ent, slot, float(score), reason)
+
+    def _en_toks(self, ent: int) -> list[tuple[int, ...]]:
+        """The token ids of each English name of an entity."""
+        toks_of = self._toks
+        return [toks for slot in self._en_slots.get(ent, ()) if (toks := toks_of[slot])]
+
+    def _english_names(self, ent: int) -> list[tuple[int, str]]:
+        """An entity's English names as (words, normalized text), for the fit."""
+        keys = self._sides["en"].keys
+        return [(len(toks), " ".join([keys[t].norm for t in toks])) for toks in self._en_toks(ent)]
+
+    def _fit_check(
+        self,
+        qnorm: str,
+        query: str,
+        top: list[tuple[float, float, int, int, int]],
+        limit: int,
+        min_score: float,
+    ) -> list[_Ranked]:
         """Re-score Arabic matches by how likely the query renders each entity's English name.
 
         A careful translator checks that an Arabic spelling is a plausible
-        rendering of the English name.  Each of the ``CROSS_POOL`` best entities
-        gets the learned transliteration fit (:func:`glossary.transliteration.name_fits`,
-        best over the entity's English names with as many words as the query)
-        and loses up to ``FIT_WEIGHT`` points as it falls from ``FIT_GOOD`` to
-        ``FIT_POOR`` (the median and the 5th percentile fit of the model's own
-        training pairs).  An entity whose English names have another number of
-        words gets the cheaper cross-script check instead: it loses up to
-        ``CROSS_WEIGHT`` points as the cross keys differ.  Orthographic matches
-        (99, 100) keep their score (``FIT_WEIGHT_ORTHO`` is 0): the fit only
-        orders them.  Entities without an English name keep their score.
-        Equal scores are ordered by fit plus the entity's log frequency per
-        letter (the posterior, see the module docstring).
+        rendering of the English name.  The best entities, ``CROSS_POOL`` (20) at
+        a time, get the learned transliteration fit
+        (:func:`glossary.transliteration.name_fits`, best over the entity's English
+        names with as many words as the query) and lose up to ``FIT_WEIGHT`` points
+        as it falls from ``FIT_GOOD`` to ``FIT_POOR`` (the median and the 5th
+        percentile fit of the model's own training pairs).  An entity whose English
+        names have another number of words gets the cheaper cross-script check
+        instead: it loses up to ``CROSS_WEIGHT`` points as the cross keys differ.
+        Orthographic matches (99, 100) keep their score (``FIT_WEIGHT_ORTHO`` is 0):
+        the fit only orders them.  Entities without an English name keep their score.
+        Equal scores are ordered by fit plus the entity's log frequency per letter
+        (the posterior, see the module docstring).
 
-        The fits of the whole pool are computed as one batch.  A fit only lowers
-        a score, by at most its weight, so an entity whose score is below the
-        ``limit``-th best lower bound of the pool (or below ``min_score``) cannot
-        reach the first ``limit`` and is dropped before the batch.
+        A check only lowers a score, so the pool grows, 20 entities at a time, until
+        the next unchecked entity scores below the ``limit``-th checked one: then
+        none further can reach the first ``limit``, and the order returned is that
+        of the final scores.  (A query whose neighbours all fit badly could check
+        hundreds; ``MAX_FIT_POOL`` bounds it, and what lies beyond keeps its score.)
+        Within a batch, an entity that cannot reach the first ``limit`` even at its
+        present score is dropped before the fit.
         """
-        en = self._sides["en"]
-        keys, cross = en.keys, en.cross
+        cross = self._sides["en"].cross
+        raw = query.strip()
         qcross = ""
         width = len(qnorm.split())
-        pool = []
-        for h in ranked[:CROSS_POOL]:
-            ent, _, h_score, _ = h
-            sim = 0.0
-            english: list[str] = []  # the names the fit can score (as many words as the query)
-            named: list[tuple[int, ...]] = []
-            for slot in self._en_slots.get(ent, ()):
-                toks = self._toks[slot]
-                if not toks:
-                    continue
-                named.append(toks)
-                if len(toks) == width:
-                    english.append(" ".join([keys[t].norm for t in toks]))
-            if named and not english:  # no fit: the cheaper cross-key check
-                qcross = qcross or " ".join(cross_key(token_keys(t).pk) for t in qnorm.split())
-                sim = max(_ratio(qcross, " ".join([cross[t] for t in toks])) for toks in named)
-            weight = FIT_WEIGHT_ORTHO if h_score >= SPACING_SCORE else FIT_WEIGHT
-            proxy = h_score - CROSS_WEIGHT * (1.0 - sim / 100.0) if named and h_score < 100.0 else h_score
-            low = h_score - weight if english else proxy  # the least the final score can be
-            pool.append((h, sim, english, weight, proxy, low))
-        lows = sorted((p[5] for p in pool), reverse=True)
-        bar = max(min_score, lows[limit - 1] if len(lows) >= limit else min_score)
-        pool = [p for p in pool if p[0][2] >= bar]
-        fitted = name_fits(qnorm, [e for p in pool for e in p[2]])
         letters = len(qnorm) + 1  # the fit is per letter, a word's end counted as one
         prior = self._prior
+        en_names = self._en_names
+        keyed: list[tuple[float, float, int, int, str]] = []  # checked: (-score, -likely, ...)
+        finals: list[float] = []  # the checked scores, best first
         at = 0
-        keyed = []
-        for (ent, slot, h_score, reason), sim, english, weight, proxy, _low in pool:
-            fits = [f for f in fitted[at : at + len(english)] if f is not None]
-            at += len(english)
-            best = max(fits) if fits else None
-            if best is not None:
-                bad = min(1.0, max(0.0, (FIT_GOOD - best) / (FIT_GOOD - FIT_POOR)))
-                score = max(0.0, h_score - weight * bad)
-            else:
-                score = max(0.0, proxy)
-            if score < min_score:
-                continue
-            likely = (best if best is not None else sim / 100.0 - 99.0) + prior.get(ent, 0.0) / letters
-            keyed.append((-score, -likely, ent, slot, reason))
+        while at < len(top) and at < MAX_FIT_POOL:
+            if len(finals) >= limit and -top[at][0] < finals[limit - 1]:
+                break  # nothing unchecked can reach the first ``limit`` any more
+            pool = []
+            reach = finals[limit - 1] if len(finals) >= limit else min_score  # to enter the first ``limit``
+            for item in top[at : at + CROSS_POOL]:
+                if -item[0] < reach:
+                    break  # (sorted: the rest cannot either)
+                ent, slot, h_score, reason = self._ranked(item, raw, "ar")
+                sim = 0.0
+                named = en_names.get(ent)
+                if named is None:
+                    named = en_names[ent] = self._english_names(ent)
+                # the names the fit can score (as many words as the query)
+                english = [text for words, text in named if words == width]
+                if named and not english:  # no fit: the cheaper cross-key check
+                    qcross = qcross or " ".join(cross_key(token_keys(t).pk) for t in qnorm.split())
+                    sim = max(_ratio(qcross, " ".join([cross[t] for t in toks])) for toks in self._en_toks(ent))
+                weight = FIT_WEIGHT_ORTHO if h_score >= SPACING_SCORE else FIT_WEIGHT
+                # (99 and 100 keep their score: the check only orders them, as the fit does)
+                proxy = h_score - CROSS_WEIGHT * (1.0 - sim / 100.0) if named and h_score < SPACING_SCORE else h_score
+                low = h_score - weight if english else proxy  # the least the final score can be
+                pool.append((ent, slot, h_score, reason, sim, english, weight, proxy, low))
+            at += CROSS_POOL
+            lows = sorted([p[8] for p in pool] + finals, reverse=True)
+            bar = max(min_score, lows[limit - 1] if len(lows) >= limit else min_score)
+            pool = [p for p in pool if p[2] >= bar]
+            fitted = name_fits(qnorm, [e for p in pool for e in p[5]])
+            done = 0
+            for ent, slot, h_score, reason, sim, english, weight, proxy, _low in pool:
+                fits = [f for f in fitted[done : done + len(english)] if f is not None]
+                done += len(english)
+                best = max(fits) if fits else None
+                if best is not None:
+                    bad = min(1.0, max(0.0, (FIT_GOOD - best) / (FIT_GOOD - FIT_POOR)))
+                    score = max(0.0, h_score - weight * bad)
+                else:
+                    score = max(0.0, proxy)
+                if score < min_score:
+                    continue
+                likely = (best if best is not None else sim / 100.0 - 99.0) + prior.get(ent, 0.0) / letters
+                keyed.append((-score, -likely, ent, slot, reason))
+                finals.append(score)
+            finals.sort(reverse=True)
         keyed.sort()
-        return [(ent, slot, -neg, reason) for neg, _, ent, slot, reason in keyed] + ranked[CROSS_POOL:]
+        out = [(ent, slot, -neg, reason) for neg, _, ent, slot, reason in keyed]
+        if len(out) < limit:  # beyond MAX_FIT_POOL: unchecked, with their present scores
+            out += [self._ranked(item, raw, "ar") for item in top[at : at + limit - len(out)]]
+        return out

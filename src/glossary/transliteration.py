@@ -209,7 +209,7 @@ class Model:
         if _fit is None:
             return self._log_probs_numpy(pairs)
         eps, one, two = self._tables
-        letters = self._letters
+        letters, prepared = self._letters, self._prepared
         items = []
         for a, e in pairs:
             cols = letters.get(a)
@@ -217,7 +217,7 @@ class Model:
                 if len(letters) > _FIT_CACHE:
                     letters.clear()
                 cols = letters[a] = self._columns(a)
-            items.append((self._grams(e), *cols))
+            items.append((prepared.get(e) or self._lattice_ids(e), *cols))
         return _fit.log_probs(
             eps, one, two, self._one.shape[1], self._two.shape[1], self.max_gram, self._none,
             self.max_chunk, BAND, items,
@@ -319,26 +319,32 @@ _FIT_CACHE = 200_000
 def fits(pairs: Iterable[tuple[str, str]]) -> list[float]:
     """:func:`fit` of many (arabic, english) token pairs, computed as one batch."""
     pairs = list(pairs)
-    out: list[float | None] = [_FITS.get(p) for p in pairs]
+    cache = _FITS
+    out: list[float | None] = [cache.get(p) for p in pairs]
+    if None not in out:
+        return out  # type: ignore[return-value]
     todo: dict[tuple[str, str], None] = {}
     # a pair is scored when its Arabic side has Arabic letters and its English side none;
-    # the Arabic side is checked once per string (a batch is mostly one query, many names)
+    # the Arabic side is checked once per string (a batch is mostly one query, many names),
+    # the English side not at all when it is a token an index prepared (Latin by construction)
     arabic_ok: dict[str, bool] = {}
+    m = model()
+    latin = m._prepared
     for p, got in zip(pairs, out, strict=True):
         if got is None:
             a, e = p
             ok = arabic_ok.get(a)
             if ok is None:
                 ok = arabic_ok[a] = bool(a) and has_arabic(a)
-            if ok and e and not has_arabic(e):
+            if ok and e and (e in latin or not has_arabic(e)):
                 todo[p] = None
     if todo:
         batch = list(todo)
-        if len(_FITS) + len(batch) > _FIT_CACHE:
-            _FITS.clear()
-        for (a, e), lp in zip(batch, model().log_probs(batch), strict=True):
-            _FITS[a, e] = max(lp / (len(a) + 1), UNSEEN)
-    return [got if got is not None else _FITS.get(p, UNSEEN) for p, got in zip(pairs, out, strict=True)]
+        if len(cache) + len(batch) > _FIT_CACHE:
+            cache.clear()
+        for (a, e), lp in zip(batch, m.log_probs(batch), strict=True):
+            cache[a, e] = max(lp / (len(a) + 1), UNSEEN)
+    return [got if got is not None else cache.get(p, UNSEEN) for p, got in zip(pairs, out, strict=True)]
 
 
 def fit(arabic: str, english: str) -> float:
@@ -369,6 +375,11 @@ def name_fits(arabic: str, names: Sequence[str]) -> list[float | None]:
     """:func:`name_fit` of one Arabic name against several English names, as one batch."""
     a = arabic.split()
     toks = [e.split() for e in names]
+    if len(a) == 1:  # most lookups: one word against one-word names
+        q = a[0]
+        one = [len(e) == 1 for e in toks]
+        got = iter(fits([(q, e[0]) for e, ok in zip(toks, one, strict=True) if ok]))
+        return [next(got) if ok else None for ok in one]
     pairs = [(x, y) for e in toks if a and len(e) == len(a) for x, y in zip(a, e, strict=True)]
     scores = iter(fits(pairs))
     return [
