@@ -366,3 +366,18 @@ def test_the_fit_check_reaches_past_its_first_twenty() -> None:
     hits = m.search("لافروف", limit=5)
     assert hits[0].entity_id == 999
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("stored", "query", "english"),
+    [
+        ("فاغنر", "واغنر", "wagner"),  # Wikidata's label; the press writes both
+        ("سفين", "سوين", "sven"),  # Wikidata: sven سفين, swen سوين
+        ("والتر", "فالتر", "walter"),  # Wikidata's label; فرانك-فالتر شتاينماير in the press
+    ],
+)
+def test_w_read_as_v_is_a_phonetic_match(stored: str, query: str, english: str) -> None:
+    """v: ف ڤ و.  و before a long vowel is the consonant w, which German names read [v]."""
+    m = Matcher(_entity(1, stored, english))
+    hit = m.search(query, limit=1)[0]
+    assert hit.reason == "phonetic" and DEFAULT_MIN_SCORE <= hit.score <= 90.0

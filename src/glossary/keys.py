@@ -37,7 +37,7 @@ Contract for other modules (the running-text scanner reuses these):
 * :func:`token_keys` — ``TokenKeys(norm, pk, sk)`` of one normalized token, any script.
 * :func:`name_keys` — the :class:`TokenKeys` of every token of a normalized name.
 * :func:`strip_article` — the token without a leading ال (or None).
-* :func:`alternate_spelling` — the token with ش/ث written س/ت (or None): the
+* :func:`alternate_spelling` — the token with ش/ث/و written س/ت/ف (or None): the
   letters one Latin letter gets when it is read two ways (:data:`ARABIC_ALTERNATES`).
 * :func:`deletions` — the one-symbol deletions of a key (neighbour lookups).
 * :func:`cross_key`, :func:`cross_skeleton` — Arabic and Latin keys on one
@@ -116,15 +116,20 @@ ARABIC_ENDING_LETTERS: frozenset[str] = frozenset("اهةيىو")
 #: without its háček, in German ``st``/``sp`` and Portuguese final ``s``
 #: (بوسكو / بوشكو "Bosko", راكوسي / راكوشي "Rakosi", بايستر / بايشتر "Beister");
 #: Latin ``th`` is [t] in most European languages and [θ] in English and Greek
-#: (باتوري / باثوري "Bathory", كاترين / كاثرين "Catherine", هورفات / هورفاث).
+#: (باتوري / باثوري "Bathory", كاترين / كاثرين "Catherine", هورفات / هورفاث);
+#: Latin ``w`` is [v] in German, Dutch and Polish, so where و is a consonant
+#: (before ا or ي) others write ف (والتر / فالتر "Walter", واغنر / فاغنر "Wagner",
+#: سوين / سفين "Swen / Sven": the issue's "v: ف ڤ و").
 #: :func:`alternate_spelling` replaces each letter by its alternate; the matcher
 #: compares that spelling too, at the consonant-skeleton level.
 ARABIC_ALTERNATES: dict[str, str] = {
     "ش": "س",  # s read [ʃ]: Boško, János, Stein
     "ث": "ت",  # th read [t] or [θ]: Bathory, Catherine
+    "و": "ف",  # w read [v] (German, Dutch, Polish): Walter, Wagner
 }
-#: ... except the ش of the digraph تش (ch, č: روزيتشكا "Ruzicka" is not "-tsk-").
-_ALTERNATE_RE = re.compile("(?<!ت)ش|ث")
+#: ... except the ش of the digraph تش (ch, č: روزيتشكا "Ruzicka" is not "-tsk-"),
+#: and و only as a consonant (before a long vowel): بوسكو keeps its و.
+_ALTERNATE_RE = re.compile("(?<!ت)ش|ث|و(?=[اي])")
 
 #: The definite article some names carry and some writers drop (الخجا / خوجة).
 ARABIC_ARTICLE = "ال"
@@ -259,8 +264,8 @@ def alternate_spelling(token: str) -> str | None:
 
     >>> alternate_spelling("بوشكو"), alternate_spelling("باثوري"), alternate_spelling("بوسكو")
     ('بوسكو', 'باتوري', None)
-    >>> alternate_spelling("روزيتشكا") is None
-    True
+    >>> alternate_spelling("روزيتشكا") is None, alternate_spelling("والتر")
+    (True, 'فالتر')
     """
     alt = _ALTERNATE_RE.sub(lambda m: ARABIC_ALTERNATES[m.group(0)], token)
     return alt if alt != token else None
