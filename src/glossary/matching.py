@@ -333,16 +333,18 @@ class _Side:
         for vid in vids:
             tid = owner[vid]
             ck = keys[vid]
+            alt_entry = vid in alts
             for i, f in enumerate(forms):
-                s, lvl = token_score(f, ck)
-                if i == last or vid in alts:
-                    # an alternate letter (ش for س, ث for ت): at best the same
-                    # consonant skeleton, graded by the real phonetic keys
-                    if lvl == _FUZZY:
+                if i == last or alt_entry:
+                    # an alternate letter (ش for س, ث for ت, ف for و): at best the same
+                    # consonant skeleton (never a fuzzy match), graded by the real phonetic keys
+                    if f.pk != ck.pk and (f.sk != ck.sk or not f.sk):
                         continue
                     s, lvl = 75.0 + 0.15 * _ratio(q.pk, keys[tid].pk), _PHONETIC
-                elif i or tid != vid:
-                    s -= ARTICLE_PENALTY
+                else:
+                    s, lvl = token_score(f, ck)
+                    if i or tid != vid:
+                        s -= ARTICLE_PENALTY
                 old = out.get(tid)
                 if old is None or s > old[0]:
                     out[tid] = (s, lvl)
