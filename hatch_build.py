@@ -10,6 +10,7 @@ the build backend.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[misc]
         if self.target_name != "wheel" or os.environ.get("GLOSSARY_NO_KERNEL"):
             return
         root = Path(self.root)
-        out = Path(tempfile.mkdtemp(prefix="glossary-kernel-"))
+        out = self._build_dir = Path(tempfile.mkdtemp(prefix="glossary-kernel-"))
         try:
             built = compile_kernel(root, out)
         except Exception as exc:  # no compiler, no headers: the NumPy pass does the work
@@ -58,3 +59,8 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[misc]
             target.write_bytes(built.read_bytes())
         else:
             build_data["force_include"][str(built)] = f"glossary/{built.name}"
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        build_dir = getattr(self, "_build_dir", None)
+        if build_dir is not None:  # the wheel holds its copy now
+            shutil.rmtree(build_dir, ignore_errors=True)
