@@ -35,8 +35,8 @@ score   reason          when
 ======  ==============  =====================================================
 
 A few letters are not one sound but stand for one *Latin letter* read two
-ways (:data:`glossary.keys.ARABIC_ALTERNATES`: ش/س for s, ث/ت for th): a
-spelling that differs by them (بوشكو / بوسكو "Boško") matches at the
+ways (:data:`glossary.keys.ARABIC_ALTERNATES`: ش/س for s, ث/ت for th, ف for a
+consonant و, w read as v): a spelling that differs by them (بوشكو / بوسكو "Boško") matches at the
 consonant-skeleton level at most (75–90, ``phonetic``), never as a same-sound
 match.
 
