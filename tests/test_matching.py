@@ -381,3 +381,21 @@ def test_w_read_as_v_is_a_phonetic_match(stored: str, query: str, english: str) 
     m = Matcher(_entity(1, stored, english))
     hit = m.search(query, limit=1)[0]
     assert hit.reason == "phonetic" and DEFAULT_MIN_SCORE <= hit.score <= 90.0
+
+
+def test_building_an_index_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """The build pauses the cyclic collector (half of a 65k-name build went to it); the host
+    program's setting must survive, on or off."""
+    import gc
+
+    records = [r for eid, (en, ar) in enumerate(sample_rows(), start=1) for r in _entity(eid, ar, en)]
+    assert gc.isenabled()
+    Matcher(records)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        m = Matcher(records)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert m.search("لافروف", limit=1)

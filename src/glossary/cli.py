@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a lookup found nothing, 2 bad usage or bad input
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import warnings
@@ -95,6 +96,9 @@ def lookup(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """Find the entities a spelling refers to, best first, with score and reason."""
+    # One lookup, then the process ends: the index it builds is never garbage, and
+    # collecting it (a second on a 65k-name glossary) would only delay the answer.
+    gc.disable()
     with open_glossary() as g:
         matches = g.lookup(query, limit=limit, min_score=min_score)
         empty = g.stats()["entities"] == 0

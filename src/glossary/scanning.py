@@ -104,7 +104,7 @@ import ahocorasick
 import numpy as np
 
 from .keys import ARABIC_CONSONANT_CLASSES, ARABIC_VOWELS, strip_article, token_keys
-from .matching import ALIAS_FACTOR, ARTICLE_PENALTY, Hit
+from .matching import ALIAS_FACTOR, ARTICLE_PENALTY, Hit, bulk_build
 from .normalize import ARABIC_FOLD, DIACRITICS, DIGITS, INVISIBLE, NAME_PUNCTUATION
 
 #: Mentions scoring below this are not reported unless ``min_score`` asks for less.
@@ -393,24 +393,25 @@ class Scanner:
         prefixes = [(fold_text(p)[0], p, cp, art) for p, (cp, art) in PROCLITICS.items()]
         self._prefix: dict[bytes, tuple[str, bool]] = {o: (cp, art) for o, _, cp, art in prefixes}
         keys = 0
-        for name in names:
-            if name.entity_id not in entities:
-                continue
-            if name.lang == "ar":
-                keys += self._add_arabic(name, prefixes)
-                if name.role == "alias":
-                    by_entity_alias.setdefault(name.entity_id, []).append(name.text)
-            else:
-                keys += self._add_english(name)
-        self.size = keys
-        if keys:
-            self._automaton.make_automaton()
-        if len(self._multi):
-            self._multi.make_automaton()
-        for pair in self._exact.values():
-            for e in pair:
-                if e is not None and e.role == "alias" and e.short is None:
-                    e.short = _short_form(e.text, entities[e.entity_id][1], by_entity_alias.get(e.entity_id, []))
+        with bulk_build(settle=None):
+            for name in names:
+                if name.entity_id not in entities:
+                    continue
+                if name.lang == "ar":
+                    keys += self._add_arabic(name, prefixes)
+                    if name.role == "alias":
+                        by_entity_alias.setdefault(name.entity_id, []).append(name.text)
+                else:
+                    keys += self._add_english(name)
+            self.size = keys
+            if keys:
+                self._automaton.make_automaton()
+            if len(self._multi):
+                self._multi.make_automaton()
+            for pair in self._exact.values():
+                for e in pair:
+                    if e is not None and e.role == "alias" and e.short is None:
+                        e.short = _short_form(e.text, entities[e.entity_id][1], by_entity_alias.get(e.entity_id, []))
 
     # ------------------------------------------------------------------ building
     def _entry(self, name: ScanName, has_article: bool, bare: bool) -> _Entry:
