@@ -62,11 +62,18 @@ def cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     workdir.mkdir(exist_ok=True)
 
     def run(
-        *args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None
+        *args: str, input: str | bytes | None = None, env: dict[str, str] | None = None, cwd: Path | None = None
     ) -> subprocess.CompletedProcess[str]:
         full_env = {**os.environ, "GLOSSARY_DB": str(tmp_path / "default.db"), "NO_COLOR": "1", "COLUMNS": "200"}
         if env:
             full_env.update(env)
+        if isinstance(input, bytes):  # raw bytes in (bad input); the output is still UTF-8 text
+            raw = subprocess.run(
+                [exe, *args], input=input, capture_output=True, env=full_env, cwd=cwd or workdir, timeout=300
+            )
+            return subprocess.CompletedProcess(
+                raw.args, raw.returncode, raw.stdout.decode("utf-8"), raw.stderr.decode("utf-8")
+            )
         return subprocess.run(
             [exe, *args],
             input=input,

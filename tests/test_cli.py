@@ -100,3 +100,32 @@ def test_bad_input_is_one_line_exit_2_no_traceback(cli, tmp_path: Path) -> None:
     assert usage.returncode == 2
     unknown = cli("--db", db, "show", "12345")
     assert unknown.returncode == 2 and "no entity with id 12345" in unknown.stderr
+
+
+def test_lookup_several_spellings_in_one_run(cli) -> None:
+    """A list of names is looked up against one index; each answer is labelled with its query."""
+    result = cli("lookup", "بيونج يانج", "ديمتري بيسكوف", "--json")
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout)
+    assert [a["query"] for a in answers] == ["بيونج يانج", "ديمتري بيسكوف"]
+    assert answers[0]["matches"][0]["english"] == "Pyongyang"
+    assert answers[1]["matches"][0]["arabic"] == "دميتري بيسكوف"
+
+
+def test_lookup_reads_a_list_from_standard_input(cli) -> None:
+    """``-`` reads one spelling per line (blank lines skipped, a BOM allowed); a spelling that finds
+    nothing is named on stderr and the exit code is 1, the others are still answered."""
+    result = cli("lookup", "-", "--json", "--limit", "1", input="\ufeffسيرجي لافروف\n\nzzqxj\r\nكيم جونج أون\n")
+    assert result.returncode == 1
+    answers = {a["query"]: a["matches"] for a in json.loads(result.stdout)}
+    assert list(answers) == ["سيرجي لافروف", "zzqxj", "كيم جونج أون"]
+    assert answers["سيرجي لافروف"][0]["arabic"] == "سيرغي لافروف"
+    assert answers["كيم جونج أون"][0]["arabic"] == "كيم جونغ أون"
+    assert answers["zzqxj"] == []
+    assert "no match for 'zzqxj'" in result.stderr
+
+
+def test_lookup_names_the_line_of_bad_input(cli) -> None:
+    result = cli("lookup", "-", input="بوتين\n".encode() + b"\xd9\x84\xff\n")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "glossary: error: <stdin>:2: not UTF-8 (byte 0xff at offset 2)"

@@ -83,9 +83,24 @@ def main_options(
     state.db = db
 
 
+def _stdin_queries() -> list[str]:
+    """One query per non-blank line of standard input (UTF-8, or a one-line error naming the line)."""
+    queries = []
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            fail(f"<stdin>:{number}: not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")
+        if line.strip():
+            queries.append(line.strip())
+    return queries
+
+
 @app.command()
 def lookup(
-    query: Annotated[str, typer.Argument(help="A spelling in Arabic or English.")],
+    queries: Annotated[
+        list[str], typer.Argument(help="Spellings in Arabic or English; - reads one per line from standard input.")
+    ],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most entities to show.")] = 5,
     min_score: Annotated[
         float | None,
@@ -95,23 +110,34 @@ def lookup(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
-    """Find the entities a spelling refers to, best first, with score and reason."""
-    # One lookup, then the process ends: the index it builds is never garbage, and
+    """Find the entities a spelling refers to, best first, with score and reason.
+
+    Several spellings (or ``-``: a list on standard input) are looked up against
+    one index, built once: a list of names costs little more than one of them.
+    """
+    # The index is built, used, and the process ends: it is never garbage, and
     # collecting it (a second on a 65k-name glossary) would only delay the answer.
     gc.disable()
+    single = len(queries) == 1 and queries[0] != "-"
+    wanted = [q for arg in queries for q in (_stdin_queries() if arg == "-" else [arg])]
     with open_glossary() as g:
-        matches = g.lookup(query, limit=limit, min_score=min_score)
+        found = [(q, g.lookup(q, limit=limit, min_score=min_score)) for q in wanted]
         empty = g.stats()["entities"] == 0
     if as_json:
-        print_json([m.as_dict() for m in matches])
-    elif matches:
-        table = Table("id", "english", "arabic", "kind", "matched", "score", "reason")
-        for m in matches:
-            table.add_row(str(m.entity_id), m.english, m.arabic, m.kind, m.matched, f"{m.score:.1f}", m.reason)
-        out.print(table)
-    if not matches:
-        hint = " (the store is empty: run `glossary init --defaults` to load the bundled glossary)" if empty else ""
-        err.print(f"glossary: no match for {query!r}{hint}", markup=False)
+        if single:
+            print_json([m.as_dict() for m in found[0][1]])
+        else:
+            print_json([{"query": q, "matches": [m.as_dict() for m in matches]} for q, matches in found])
+    for q, matches in found:
+        if not as_json and matches:
+            table = Table("id", "english", "arabic", "kind", "matched", "score", "reason", title=None if single else q)
+            for m in matches:
+                table.add_row(str(m.entity_id), m.english, m.arabic, m.kind, m.matched, f"{m.score:.1f}", m.reason)
+            out.print(table)
+        if not matches:
+            hint = " (the store is empty: run `glossary init --defaults` to load the bundled glossary)" if empty else ""
+            err.print(f"glossary: no match for {q!r}{hint}", markup=False)
+    if not found or any(not matches for _, matches in found):
         raise typer.Exit(1)
 
 
