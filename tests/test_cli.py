@@ -128,4 +128,7 @@ def test_lookup_reads_a_list_from_standard_input(cli) -> None:
 def test_lookup_names_the_line_of_bad_input(cli) -> None:
     result = cli("lookup", "-", input="بوتين\n".encode() + b"\xd9\x84\xff\n")
     assert result.returncode == 2
-    assert result.stderr.strip() == "glossary: error: <stdin>:2: not UTF-8 (byte 0xff at offset 2)"
+    assert result.stderr.strip() == (
+        "glossary: error: <stdin>:2: not UTF-8 (byte 0xff at offset 13); "
+        "convert it to UTF-8 first (for example: iconv -f CP1256 -t UTF-8)"
+    )

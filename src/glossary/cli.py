@@ -84,16 +84,9 @@ def main_options(
 
 
 def _stdin_queries() -> list[str]:
-    """One query per non-blank line of standard input (UTF-8, or a one-line error naming the line)."""
-    queries = []
-    for number, raw in enumerate(sys.stdin.buffer, start=1):
-        try:
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError as exc:
-            fail(f"<stdin>:{number}: not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")
-        if line.strip():
-            queries.append(line.strip())
-    return queries
+    """One query per non-blank line of standard input (bad UTF-8 is an error naming the line)."""
+    text = formats.decode_utf8(sys.stdin.buffer.read(), "<stdin>")
+    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
 @app.command()
