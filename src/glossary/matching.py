@@ -191,18 +191,16 @@ class Hit:
 
 
 @contextmanager
-def bulk_build(settle: int | None = 50_000) -> Iterator[None]:
-    """Pause the cyclic garbage collector while an index of millions of small objects is built.
+def gc_paused(settle: int | None = None) -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of small objects are made that are not garbage.
 
-    None of them is garbage, but each collection of the oldest generation walks
-    all of them again, and those come more often as the heap grows: half of the
-    time of building a 65k-name index went to them.  Afterwards, if more than
-    ``settle`` objects were made, one full collection runs now, as part of the
-    build, instead of a pause of a second in the middle of the first lookups
-    (``settle=None``: never; the scanner's index, mostly C-level automata, makes
-    few objects the collector sees, and a full collection would walk the
-    matcher's again).  The collector's state is restored (a caller who disabled
-    it keeps it off).
+    Each collection of the oldest generation walks all of them again, and those
+    come more often as the heap grows: half of the time of building a 65k-name
+    index went to them, and more than scanning a long text.  With ``settle``, if
+    more than that many objects were made, one full collection runs at the end
+    (the matcher's build: its objects are then settled as part of the build, not
+    by a pause of a second in the middle of the first lookups).  The collector's
+    state is restored (a caller who disabled it keeps it off).
     """
     if not gc.isenabled():
         yield
@@ -450,7 +448,7 @@ class Matcher:
 
     def add_many(self, records: Iterable[NameRecord]) -> None:
         """Index many spellings (same as calling :meth:`add` for each)."""
-        with bulk_build():
+        with gc_paused(settle=50_000):
             for record in records:
                 self.add(record)
 

@@ -92,7 +92,6 @@ names are reported (reason ``english``) but never rewritten.
 from __future__ import annotations
 
 import codecs
-import gc
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
@@ -104,7 +103,7 @@ import ahocorasick
 import numpy as np
 
 from .keys import ARABIC_CONSONANT_CLASSES, ARABIC_VOWELS, strip_article, token_keys
-from .matching import ALIAS_FACTOR, ARTICLE_PENALTY, Hit, bulk_build
+from .matching import ALIAS_FACTOR, ARTICLE_PENALTY, Hit, gc_paused
 from .normalize import ARABIC_FOLD, DIACRITICS, DIGITS, INVISIBLE, NAME_PUNCTUATION
 
 #: Mentions scoring below this are not reported unless ``min_score`` asks for less.
@@ -393,7 +392,8 @@ class Scanner:
         prefixes = [(fold_text(p)[0], p, cp, art) for p, (cp, art) in PROCLITICS.items()]
         self._prefix: dict[bytes, tuple[str, bool]] = {o: (cp, art) for o, _, cp, art in prefixes}
         keys = 0
-        with bulk_build(settle=None):
+        # (no settling collection: the index is mostly C-level automata the collector does not see)
+        with gc_paused():
             for name in names:
                 if name.entity_id not in entities:
                     continue
@@ -491,13 +491,8 @@ class Scanner:
         """Every mention scoring at least ``min_score``, in order, non-overlapping."""
         if not self.size or not text:
             return []
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # hundreds of thousands of small objects: collections would cost more than the scan
-        try:
+        with gc_paused():  # hundreds of thousands of small objects: collections would cost more than the scan
             return self._find(text, min_score)[0]
-        finally:
-            if gc_was_enabled:
-                gc.enable()
 
     def _find(
         self, text: str, min_score: float, rewrite_at: float | None = None, expand_aliases: bool = False
@@ -831,13 +826,8 @@ class Scanner:
         expand_aliases: bool = False,
     ) -> NormalizeResult:
         """Rewrite (or, with ``annotate``, annotate) every mention at or above ``min_score``."""
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             return self._normalize(text, min_score, annotate, expand_aliases)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
 
     def _normalize(
         self, text: str, min_score: float, annotate: str | None, expand_aliases: bool
