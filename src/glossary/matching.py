@@ -219,6 +219,11 @@ def _ratio(a: str, b: str) -> float:
     return Indel.normalized_similarity(a, b) * 100.0
 
 
+def skeleton_score(pk_sim: float) -> float:
+    """The score of a same-skeleton match (75–90), graded by the phonetic keys' similarity (0–100)."""
+    return 75.0 + 0.15 * pk_sim
+
+
 def token_score(q: TokenKeys, c: TokenKeys) -> tuple[float, int]:
     """Score (0..100) and level of a stored token ``c`` for a query token ``q``.
 
@@ -230,7 +235,7 @@ def token_score(q: TokenKeys, c: TokenKeys) -> tuple[float, int]:
         return 90.0 + 0.08 * _ratio(q.norm, c.norm), _PHONETIC
     pk_sim = _ratio(q.pk, c.pk)
     if q.sk == c.sk and q.sk:
-        return 75.0 + 0.15 * pk_sim, _PHONETIC
+        return skeleton_score(pk_sim), _PHONETIC
     return 0.85 * (pk_sim + _ratio(q.sk, c.sk)) / 2.0, _FUZZY
 
 #: The key entries filed under one key, and beside them the string each is first
@@ -367,7 +372,7 @@ class _Side:
                     # consonant skeleton (never a fuzzy match), graded by the real phonetic keys
                     if f.pk != ck.pk and (f.sk != ck.sk or not f.sk):
                         continue
-                    s, lvl = 75.0 + 0.15 * _ratio(q.pk, keys[tid].pk), _PHONETIC
+                    s, lvl = skeleton_score(_ratio(q.pk, keys[tid].pk)), _PHONETIC
                 else:
                     s, lvl = token_score(f, ck)
                     if i or tid != vid:
@@ -410,8 +415,8 @@ class Matcher:
         self._lang: list[str] = []
         self._toks: list[tuple[int, ...] | None] = []
         self._en_slots: dict[int, list[int]] = {}  # entity -> slots of its English names
-        #: entity -> its English names as (number of words, normalized text), made when first needed
-        self._en_names: dict[int, list[tuple[int, str]]] = {}
+        #: entity -> its English names as (words, normalized text, cross key), made when first needed
+        self._en_names: dict[int, list[tuple[int, str, str]]] = {}
         self._prior: dict[int, float] = {}  # entity -> log of its frequency (absent: unknown)
         self.add_many(records)
 
@@ -794,15 +799,16 @@ class Matcher:
             reason = _LEVEL_NAME[level]
         return (ent, slot, float(score), reason)
 
-    def _en_toks(self, ent: int) -> list[tuple[int, ...]]:
-        """The token ids of each English name of an entity."""
-        toks_of = self._toks
-        return [toks for slot in self._en_slots.get(ent, ()) if (toks := toks_of[slot])]
-
-    def _english_names(self, ent: int) -> list[tuple[int, str]]:
-        """An entity's English names as (words, normalized text), for the fit."""
-        keys = self._sides["en"].keys
-        return [(len(toks), " ".join([keys[t].norm for t in toks])) for toks in self._en_toks(ent)]
+    def _english_names(self, ent: int) -> list[tuple[int, str, str]]:
+        """An entity's English names as (words, normalized text, cross key): what the fit and
+        the cross-key check compare a query with."""
+        en = self._sides["en"]
+        keys, cross, toks_of = en.keys, en.cross, self._toks
+        return [
+            (len(toks), " ".join([keys[t].norm for t in toks]), " ".join([cross[t] for t in toks]))
+            for slot in self._en_slots.get(ent, ())
+            if (toks := toks_of[slot])
+        ]
 
     def _fit_check(
         self,
@@ -836,7 +842,6 @@ class Matcher:
         Within a batch, an entity that cannot reach the first ``limit`` even at its
         present score is dropped before the fit.
         """
-        cross = self._sides["en"].cross
         raw = query.strip()
         qcross = ""
         width = len(qnorm.split())
@@ -847,23 +852,23 @@ class Matcher:
         finals: list[float] = []  # the checked scores, best first
         at = 0
         while at < len(top) and at < MAX_FIT_POOL:
-            if len(finals) >= limit and -top[at][0] < finals[limit - 1]:
-                break  # nothing unchecked can reach the first ``limit`` any more
-            pool = []
             reach = finals[limit - 1] if len(finals) >= limit else min_score  # to enter the first ``limit``
+            if -top[at][0] < reach:
+                break  # nothing unchecked can reach the first ``limit`` any more (sorted: nor later)
+            pool = []
             for item in top[at : at + CROSS_POOL]:
                 if -item[0] < reach:
-                    break  # (sorted: the rest cannot either)
+                    break
                 ent, slot, h_score, reason = self._ranked(item, raw, "ar")
                 sim = 0.0
                 named = en_names.get(ent)
                 if named is None:
                     named = en_names[ent] = self._english_names(ent)
                 # the names the fit can score (as many words as the query)
-                english = [text for words, text in named if words == width]
+                english = [text for words, text, _ in named if words == width]
                 if named and not english:  # no fit: the cheaper cross-key check
                     qcross = qcross or " ".join(cross_key(token_keys(t).pk) for t in qnorm.split())
-                    sim = max(_ratio(qcross, " ".join([cross[t] for t in toks])) for toks in self._en_toks(ent))
+                    sim = max(_ratio(qcross, xkey) for _, _, xkey in named)
                 weight = FIT_WEIGHT_ORTHO if h_score >= SPACING_SCORE else FIT_WEIGHT
                 # (99 and 100 keep their score: the check only orders them, as the fit does)
                 proxy = h_score - CROSS_WEIGHT * (1.0 - sim / 100.0) if named and h_score < SPACING_SCORE else h_score
