@@ -209,27 +209,26 @@ class Model:
         if _fit is None:
             return self._log_probs_numpy(pairs)
         eps, one, two = self._tables
-        letters, prepared = self._letters, self._prepared
-        items = []
-        for a, e in pairs:
-            cols = letters.get(a)
-            if cols is None:
-                if len(letters) > _FIT_CACHE:
-                    letters.clear()
-                cols = letters[a] = self._columns(a)
-            items.append((prepared.get(e) or self._lattice_ids(e), *cols))
+        columns, grams = self._columns, self._grams
+        items = [(grams(e), *columns(a)) for a, e in pairs]
         return _fit.log_probs(
             eps, one, two, self._one.shape[1], self._two.shape[1], self.max_gram, self._none,
             self.max_chunk, BAND, items,
         )
 
     def _columns(self, arabic: str) -> tuple[bytes, bytes]:
-        """Column ids (int32) of an Arabic token's letters and of its two-letter chunks."""
-        one, two = self._single_id, self._double_id
-        return (
-            array("i", [one.get(c, self._other_single) for c in arabic]).tobytes(),
-            array("i", [two.get(arabic[j:j + 2], self._other_double) for j in range(len(arabic) - 1)]).tobytes(),
-        )
+        """Column ids (int32) of an Arabic token's letters and of its two-letter chunks; cached
+        (a batch is mostly one query against many names)."""
+        got = self._letters.get(arabic)
+        if got is None:
+            if len(self._letters) > _FIT_CACHE:
+                self._letters.clear()
+            one, two = self._single_id, self._double_id
+            got = self._letters[arabic] = (
+                array("i", [one.get(c, self._other_single) for c in arabic]).tobytes(),
+                array("i", [two.get(arabic[j:j + 2], self._other_double) for j in range(len(arabic) - 1)]).tobytes(),
+            )
+        return got
 
     def _log_probs_numpy(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
         """:meth:`log_prob` of every (arabic, english) pair, in one pass over the batch in NumPy.
@@ -261,12 +260,10 @@ class Model:
             flat.append(self._grams(e))
             flat.append(pad * (n - len(e) - 2))
             columns.setdefault(a, []).append(b)
-        one, two = self._single_id, self._double_id
         for a, bs in columns.items():
-            ends1[1 : len(a) + 1, bs] = np.array([one.get(c, self._other_single) for c in a])[:, None]
-            ends2[2 : len(a) + 1, bs] = np.array(
-                [two.get(a[j:j + 2], self._other_double) for j in range(len(a) - 1)], dtype=np.intp
-            )[:, None]
+            singles, doubles = self._columns(a)
+            ends1[1 : len(a) + 1, bs] = np.frombuffer(singles, dtype=np.int32)[:, None]
+            ends2[2 : len(a) + 1, bs] = np.frombuffer(doubles, dtype=np.int32)[:, None]
         grams = np.frombuffer(b"".join(flat), dtype=np.uint16).reshape(size, n, g).transpose(1, 2, 0)
         col = grams[:, :, None, :].astype(np.intp)
         steps = np.empty((n, reach + 1, g, m + 1, size))  # by chunk length c = 0 (ε), 1, 2
