@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from glossary import Glossary, matching
 from glossary.matching import DEFAULT_MIN_SCORE, Matcher, NameRecord
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -399,3 +401,78 @@ def test_building_an_index_leaves_the_garbage_collector_as_it_found_it() -> None
     finally:
         gc.enable()
     assert m.search("لافروف", limit=1)
+
+
+# ---------------------------------------------------------------------------- calibration
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Glossary]:
+    """The bundled glossary, as a new user gets it."""
+    g = Glossary.open(tmp_path_factory.mktemp("bundled") / "glossary.db", defaults=True)
+    yield g
+    g.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "zzzzqqqq",  # gibberish: was Omsk 62.3
+        "yousefi",  # a person name (google-ar2en.tsv): was Sofia 83
+        "rasoul",  # was Brazil 67
+        "يوسفي",  # the same names in Arabic: was Sofia 70
+        "يعلون",  # Ya'alon: was El Aaiun 82.6 (its English has two words: fitted written together now)
+    ],
+)
+def test_a_name_the_glossary_does_not_hold_gets_no_answer_at_the_default(bundled: Glossary, query: str) -> None:
+    assert bundled.lookup(query) == []
+    assert bundled.lookup(query, min_score=DEFAULT_MIN_SCORE) == []
+
+
+@pytest.fixture(scope="module")
+def one_spelling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Glossary]:
+    """A real store holding each seed entity under ONE spelling, beside ~400 real Wikidata names."""
+    g = Glossary.open(tmp_path_factory.mktemp("one") / "glossary.db")
+    for en, ar in SEED_ENTITIES + sample_rows():
+        if g.find_entity(english=en) is None:  # the sample holds moscow too
+            g.add(en, ar)
+    yield g
+    g.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("سيرجي لافروف", "Sergey Lavrov"),  # stored: سيرغي لافروف
+        ("ديمتري بيسكوف", "Dmitry Peskov"),  # stored: دميتري بيسكوف
+        ("بيونج يانج", "Pyongyang"),  # stored: بيونغ يانغ
+        ("بيونجيانج", "Pyongyang"),
+        ("كيم جونج أون", "Kim Jong Un"),
+        ("لافروف سيرغي", "Sergey Lavrov"),  # the words in another order: the fit tries it too
+        ("Sergei Lavrov", "Sergey Lavrov"),  # Latin respelling: letters mostly shared, no loss
+        ("Dmitri Peskov", "Dmitry Peskov"),
+    ],
+)
+def test_a_real_variant_is_still_answered_at_the_default(one_spelling: Glossary, query: str, expected: str) -> None:
+    got = one_spelling.lookup(query)
+    assert got and got[0].english == expected and got[0].score >= DEFAULT_MIN_SCORE
+
+
+def test_a_poor_fit_loses_more_than_fifteen_points(one_spelling: Glossary, monkeypatch: pytest.MonkeyPatch) -> None:
+    """بوسكوفي shares Peskov's consonants but is a poor rendering of "peskov": the fit's loss
+    goes on past the old 15 points (``FIT_MAX_BAD`` 1) and takes it below the threshold;
+    a good rendering (بيسكوفا) loses nothing more."""
+
+    def score(query: str) -> float:
+        return next(m.score for m in one_spelling.lookup(query, limit=5, min_score=0) if m.english == "peskov")
+
+    poor, good = score("بوسكوفي"), score("بيسكوفا")
+    monkeypatch.setattr(matching, "FIT_MAX_BAD", 1.0)
+    assert score("بوسكوفي") - poor > 5.0 and poor < DEFAULT_MIN_SCORE <= score("بوسكوفي")
+    assert score("بيسكوفا") == good >= DEFAULT_MIN_SCORE
+
+
+def test_the_default_threshold_is_one_constant(one_spelling: Glossary) -> None:
+    """``lookup`` without ``min_score`` is ``lookup`` at ``matching.DEFAULT_MIN_SCORE``."""
+    for query in ("سيرجي لافروف", "بوسكوفي", "Sergei Lavrov", "yousefi"):
+        assert one_spelling.lookup(query) == one_spelling.lookup(query, min_score=DEFAULT_MIN_SCORE)
