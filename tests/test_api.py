@@ -205,14 +205,14 @@ def test_add_and_import_accept_the_same_mixed_script_terms(tmp_path: Path, empty
 
 
 def test_tm_writes_keep_the_glossary_indexes_and_glossary_writes_refresh_them(filled: Glossary) -> None:
-    scanner, matcher = filled.scanner, filled.matcher
+    recognizer, matcher = filled.recognizer, filled.matcher
     filled.tm.add("التقى بوتين مع لافروف في موسكو", "Putin met Lavrov in Moscow")
-    assert filled.scanner is scanner  # a TM unit changes no spelling: no rebuild
+    assert filled.recognizer is recognizer  # a TM unit changes no spelling: no rebuild
     assert filled.matcher is matcher
     eid = filled.find_entity(english="Pyongyang")
     assert eid is not None
     filled.add_variant(eid, "پيونگ يانگ")
     assert filled.matcher is matcher  # one new spelling is added in place
     assert filled.lookup("پيونگ يانگ")[0].reason == "exact"
-    assert filled.scanner is not scanner  # the text index is rebuilt
+    assert filled.recognizer is not recognizer  # the text index is rebuilt
     assert [m.english for m in filled.find_mentions("زار پيونگ يانگ")] == ["Pyongyang"]

@@ -284,7 +284,7 @@ def test_store_from_before_the_column_is_upgraded(tmp_path: Path) -> None:
 
     with Glossary.open(path) as g:
         assert "frequency" in g.db["entities"].columns_dict
-        assert g.stats()["schema"][-1] == "m004_entity_frequency"
+        assert "m004_entity_frequency" in g.stats()["schema"]
         assert g.entity(1).frequency is None
         assert g.lookup("موسكو")[0].english == "Moscow"
         version = g._glossary_version()

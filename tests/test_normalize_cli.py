@@ -182,11 +182,12 @@ def test_suggest_then_review(cli, tmp_path: Path) -> None:
     result = cli("normalize", str(src), "--suggest", "--min-score", "100")
     assert result.returncode == 0, result.stderr
     assert result.stdout == src.read_text(encoding="utf-8")  # below --min-score: not rewritten
-    assert "1 suggested spelling recorded" in result.stderr
+    assert "2 suggested spellings recorded" in result.stderr
     listed = json.loads(cli("review", "--json").stdout)
-    assert [(r["english"], r["spelling"]) for r in listed] == [("Pyongyang", "بيونجيانج")]
-    nid = str(listed[0]["id"])
-    assert cli("review", "--approve", nid).returncode == 0
+    found = {(r["english"], r["spelling"]): str(r["id"]) for r in listed}
+    assert set(found) == {("Pyongyang", "بيونجيانج"), ("Moscow", "موسكوو")}
+    nid = found[("Pyongyang", "بيونجيانج")]
+    assert cli("review", "--approve", nid, "--reject", found[("Moscow", "موسكوو")]).returncode == 0
     assert json.loads(cli("review", "--json").stdout) == []
     shown = json.loads(cli("lookup", "بيونجيانج", "--json").stdout)
     assert shown[0]["english"] == "Pyongyang" and shown[0]["score"] == 100

@@ -15,7 +15,7 @@ from .glossary import Glossary
 from .matching import DEFAULT_MIN_SCORE
 from .models import Entity, Match, Name
 from .normalize import normalize
-from .scanning import Mention, NormalizeResult
+from .recognition import Mention, NormalizeResult
 
 try:
     __version__ = version("glossary")

@@ -34,7 +34,8 @@ from rich.table import Table
 from .errors import InputError
 from .formats import atomic_writer, decode_utf8
 from .glossary import Glossary
-from .scanning import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE, Scanner
+from .matching import DEFAULT_MIN_SCORE
+from .recognition import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE, Recognizer
 
 #: Files above this count get a progress bar (on a terminal).
 PROGRESS_MIN_FILES = 4
@@ -67,7 +68,7 @@ _WORKER: dict[str, Any] = {}
 def _worker_init(db_path: str | None) -> None:
     """Spawned workers (no fork): open the store and build the index once per process."""
     g = Glossary.open(db_path)
-    _WORKER["scanner"] = g.scanner
+    _WORKER["recognizer"] = g.recognizer
 
 
 def read_document(data: bytes, path: str) -> tuple[str, bool]:
@@ -79,13 +80,13 @@ def read_document(data: bytes, path: str) -> tuple[str, bool]:
     return decode_utf8(data, path, utf16=False), bom
 
 
-def process(task: Task, options: Options, scanner: Scanner | None = None) -> dict[str, Any]:
+def process(task: Task, options: Options, recognizer: Recognizer | None = None) -> dict[str, Any]:
     """Normalize one file (or standard input); returns its report entry.
 
     Extra keys for the parent: ``output`` (bytes for standard output),
     ``diff`` (for ``--dry-run``) and ``suggest`` (spellings found through their keys).
     """
-    sc = scanner or _WORKER["scanner"]
+    sc = recognizer or _WORKER["recognizer"]
     entry: dict[str, Any] = {"path": task.path, "status": "unchanged", "error": None, "mentions": []}
     try:
         data = sys.stdin.buffer.read() if task.path == "-" else _read_bytes(task.path)
@@ -94,7 +95,7 @@ def process(task: Task, options: Options, scanner: Scanner | None = None) -> dic
         entry.update(status="error", error=exc.reason if exc.line is None else f"line {exc.line}: {exc.reason}")
         entry["where"] = str(exc)
         return entry
-    result = sc.normalize(text, options.min_score, options.annotate, options.expand_aliases)
+    result = sc.normalize(text, options.min_score, options.annotate, options.expand_aliases, DEFAULT_MIN_SCORE)
     changed = result.text != text
     entry["status"] = "changed" if changed else "unchanged"
     entry["mentions"] = [m.as_dict() for m in result.mentions] if options.want_mentions else []
@@ -252,8 +253,8 @@ def normalize_cmd(
     tasks = list(_collect(paths, glob, out_dir))
     g = Glossary.open(state.db)
     try:
-        scanner = g.scanner
-        entries = _run(tasks, options, scanner, jobs, g.path if state.db else None)
+        recognizer = g.recognizer
+        entries = _run(tasks, options, recognizer, jobs, g.path if state.db else None)
         for e in entries:
             if e.get("output") is not None:
                 sys.stdout.buffer.write(e["output"])
@@ -298,7 +299,7 @@ def normalize_cmd(
 
 
 def _run(
-    tasks: list[Task], options: Options, scanner: Scanner, jobs: int, db_path: str | None
+    tasks: list[Task], options: Options, recognizer: Recognizer, jobs: int, db_path: str | None
 ) -> list[dict[str, Any]]:
     from rich.progress import Progress
 
@@ -310,12 +311,12 @@ def _run(
         bar = progress.add_task("normalizing", total=len(tasks))
         if jobs <= 1 or len(tasks) <= 1 or any(t.path == "-" for t in tasks):
             for t in tasks:
-                results.append(process(t, options, scanner))
+                results.append(process(t, options, recognizer))
                 progress.advance(bar)
             return results
         methods = multiprocessing.get_all_start_methods()
         if "fork" in methods:
-            _WORKER["scanner"] = scanner  # inherited by the forked workers: built once
+            _WORKER["recognizer"] = recognizer  # inherited by the forked workers: built once
             # keep the collector off the inherited index: walking it would copy every page
             gc.freeze()
             ctx = multiprocessing.get_context("fork")
@@ -350,7 +351,7 @@ def summarize(entries: list[dict[str, Any]]) -> dict[str, Any]:
 
 REPORT_COLUMNS = (
     "path", "start", "end", "surface", "prefix", "entity_id", "english", "arabic", "score",
-    "reason", "replaced", "replacement",
+    "reason", "ambiguous", "replaced", "replacement",
 )
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import formats, tbx
 from .errors import InputError
-from .models import ROLES, STATUSES, check_canonical, check_frequency, check_kind, parse_frequency
+from .models import ROLES, STATUSES, check_alone, check_canonical, check_frequency, check_kind, parse_frequency
 from .normalize import normalize
 
 if TYPE_CHECKING:
@@ -71,6 +71,8 @@ class _ImportRun:
     path: str
     on_conflict: str
     source: str | None
+    #: the spellings were checked by a person (False: a bulk import, see Glossary.import_file)
+    curated: bool = False
     line: int = 0
     #: entity id -> line that added it
     new_entities: dict[int, int] = field(default_factory=dict)
@@ -93,6 +95,7 @@ def import_file(
     skip_bad_rows: bool = False,
     source: str | None = None,
     columns: dict[str, str] | None = None,
+    curated: bool = False,
 ) -> int:
     """Import a glossary file; returns the entities imported (added + updated + merged).
 
@@ -142,7 +145,7 @@ def import_file(
         raise InputError(f"--columns only applies to CSV/TSV files, not {fmt}", path)
     if not formats.FORMATS[fmt][1]:
         raise InputError(f"cannot import format {fmt!r}", path)
-    run = _ImportRun(ImportReport(str(path)), str(path), on_conflict, source)
+    run = _ImportRun(ImportReport(str(path)), str(path), on_conflict, source, curated)
     if fmt == "jsonl":
         records = formats.read_jsonl(path)
         _import_items(g, records, run, skip_bad_rows, lambda obj: _import_record(g, obj, run))
@@ -307,22 +310,23 @@ def _import_row(g: Glossary, row: dict[str, str], run: _ImportRun) -> None:
     note = (row.get("note") or "").strip() or None
     frequency = parse_frequency(row.get("frequency"))
     row_source = (row.get("source") or "").strip() or run.source
+    alone = check_alone(row.get("alone"))
     variants = formats.split_list(row.get("variants"))
     aliases = formats.split_list(row.get("aliases"))
     report = run.report
     existing, merge = _conflict(g, english, arabic, run)
     if existing is None:
         eid = g._insert_entity(english, arabic, kind or "other", note, row_source, frequency)
-        g._insert_name(eid, english, "canonical", "approved", row_source)
-        g._insert_name(eid, arabic, "canonical", "approved", row_source)
+        g._insert_name(eid, english, "canonical", "approved", row_source, curated=run.curated, alone=alone)
+        g._insert_name(eid, arabic, "canonical", "approved", row_source, curated=run.curated, alone=alone)
         report.added += 1
     elif run.on_conflict == "skip" and not merge:
         report.skipped += 1
         return
     else:
         eid = existing
-        g._insert_name(eid, english, "variant", "approved", row_source)
-        g._insert_name(eid, arabic, "variant", "approved", row_source)
+        g._insert_name(eid, english, "variant", "approved", row_source, curated=run.curated, alone=alone)
+        g._insert_name(eid, arabic, "variant", "approved", row_source, curated=run.curated, alone=alone)
         _update_entity_info(g, eid, kind, note)
         if not merge:
             report.updated += 1
@@ -330,9 +334,9 @@ def _import_row(g: Glossary, row: dict[str, str], run: _ImportRun) -> None:
         _note_new(g, eid, english, arabic, run)
     _count_frequency(g, eid, english, arabic, frequency, run, added=existing is None)
     for text in variants:
-        g._insert_name(eid, text, "variant", "approved", row_source)
+        g._insert_name(eid, text, "variant", "approved", row_source, curated=run.curated, alone=alone)
     for text in aliases:
-        g._insert_name(eid, text, "alias", "approved", row_source)
+        g._insert_name(eid, text, "alias", "approved", row_source, curated=run.curated, alone=alone)
 
 
 def _update_entity_info(g: Glossary, eid: int, kind: str | None, note: str | None) -> None:
@@ -389,8 +393,8 @@ def _restore_entity(g: Glossary, obj: dict[str, Any], run: _ImportRun) -> None:
             run.report.skipped += 1
             return
         eid = existing
-        g._insert_name(eid, english, "variant", "approved", obj.get("source"))
-        g._insert_name(eid, arabic, "variant", "approved", obj.get("source"))
+        g._insert_name(eid, english, "variant", "approved", obj.get("source"), curated=run.curated)
+        g._insert_name(eid, arabic, "variant", "approved", obj.get("source"), curated=run.curated)
         _update_entity_info(g, eid, kind if kind != "other" else None, obj.get("note") or None)
         if not merge:
             run.report.updated += 1
@@ -426,14 +430,17 @@ def _restore_entity(g: Glossary, obj: dict[str, Any], run: _ImportRun) -> None:
         run.report.added += 1
         _note_new(g, eid, english, arabic, run)
         if not any(n.get("role") == "canonical" for n in names):
-            g._insert_name(eid, english, "canonical", "approved", obj.get("source"))
-            g._insert_name(eid, arabic, "canonical", "approved", obj.get("source"))
+            g._insert_name(eid, english, "canonical", "approved", obj.get("source"), curated=run.curated)
+            g._insert_name(eid, arabic, "canonical", "approved", obj.get("source"), curated=run.curated)
     _count_frequency(g, eid, english, arabic, frequency, run, added=existing is None)
     for name in names:
         role = name.get("role", "variant")
         if existing is not None and role == "canonical":
             role = "variant"
-        nid = g._insert_name(eid, name["text"], role, name.get("status", "approved"), name.get("source"))
+        nid = g._insert_name(
+            eid, name["text"], role, name.get("status", "approved"), name.get("source"),
+            curated=bool(name.get("curated", run.curated)), alone=check_alone(name.get("alone")),
+        )
         if name.get("created"):
             g.db.execute("UPDATE names SET created = ? WHERE id = ?", [name["created"], nid])
 
@@ -559,6 +566,8 @@ def dump_records(g: Glossary) -> Iterator[dict[str, Any]]:
                     "role": n.role,
                     "status": n.status,
                     "source": n.source,
+                    "alone": n.alone,
+                    "curated": n.curated,
                     "created": created.get(n.id),
                 }
                 for n in e.names

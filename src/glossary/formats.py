@@ -76,6 +76,8 @@ FORMAT_ALIASES: dict[str, str] = {
 GLOSSARY_COLUMNS: tuple[str, ...] = (
     "english", "arabic", "kind", "variants", "aliases", "note", "source", "frequency",
 )
+#: Columns an import also reads (not exported: JSON Lines keeps them).
+IMPORT_COLUMNS: tuple[str, ...] = (*GLOSSARY_COLUMNS, "alone")
 REQUIRED_COLUMNS: tuple[str, ...] = ("english", "arabic")
 #: Separator inside the variants and aliases cells.
 LIST_SEPARATOR = "|"
@@ -226,7 +228,7 @@ def _delimiter_hint(cells: list[str], fmt: str) -> str:
 # --------------------------------------------------------------------------- column mapping
 #: Fields a table column can be mapped to (``--columns field=Header``).
 TABLE_FIELDS: tuple[str, ...] = (
-    *GLOSSARY_COLUMNS,
+    *IMPORT_COLUMNS,
     "source_text",
     "target_text",
     "source_lang",
@@ -243,6 +245,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "comment", "comments", "description", "definition", "remark"),
     "source": ("source", "provenance"),
     "frequency": ("frequency", "freq", "count", "usagecount"),
+    "alone": ("alone", "matchalone"),
     "source_text": ("sourcestring", "sourceterm", "sourcetext", "sourcesegment"),
     "target_text": ("targetstring", "targetterm", "targettext", "targetsegment"),
     "source_lang": ("sourcelang", "sourcelanguage", "srclang", "sourcelocale"),
@@ -304,7 +307,7 @@ class TableLayout:
     direction: str | None = None  # "en-ar" or "ar-en" once known, for source/target layouts
 
     def convert(self, row: dict[str, str]) -> dict[str, str]:
-        out = {f: row.get(col, "") for f, col in self.mapping.items() if f in GLOSSARY_COLUMNS}
+        out = {f: row.get(col, "") for f, col in self.mapping.items() if f in IMPORT_COLUMNS}
         if not self.bilingual:
             return out
         src = row.get(self.mapping["source_text"], "")

@@ -26,6 +26,7 @@ from .models import (
     Entity,
     Match,
     Name,
+    check_alone,
     check_canonical,
     check_frequency,
     check_kind,
@@ -34,7 +35,7 @@ from .normalize import normalize, script_of
 
 if TYPE_CHECKING:
     from .exchange import ImportReport
-    from .scanning import Mention, NormalizeResult, Scanner
+    from .recognition import Mention, NormalizeResult, Recognizer
     from .tm import TranslationMemory
 
 #: Most entities whose display fields a glossary keeps for lookups.
@@ -58,8 +59,8 @@ class Glossary:
         self._after_commit: list[Callable[[], None]] = []
         self._tm: TranslationMemory | None = None
         self.last_import: ImportReport | None = None
-        self._scanner: Scanner | None = None
-        self._scanner_key: int | None = None
+        self._recognizer: Recognizer | None = None
+        self._recognizer_key: int | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -99,7 +100,7 @@ class Glossary:
                 return 0
             added = 0
             for path in store.bundled_files():
-                self.import_file(path, on_conflict="update", source=f"bundled:{path.name}")
+                self.import_file(path, on_conflict="update", source=f"bundled:{path.name}", curated=True)
                 assert self.last_import is not None
                 added += self.last_import.added
             self.db.execute(
@@ -156,16 +157,21 @@ class Glossary:
         note: str | None = None,
         source: str | None = None,
         frequency: int | None = None,
+        alone: str | None = None,
     ) -> int:
         """Add an entity with its canonical spellings, variants and aliases; returns its id.
 
         Variants and aliases may be in either script; the language is detected.
         ``frequency`` (how often the name is attested; None: unknown) ranks it
-        above rarer entities that match a spelling equally well.
+        above rarer entities that match a spelling equally well.  ``alone``
+        (``"always"``, ``"never"``; None: the recognizer decides) says whether its
+        one-word spellings may be a mention on their own in running text
+        (:mod:`glossary.recognition`, "The precision guard").
         """
         english, arabic = check_canonical(english, arabic)
         check_kind(kind)
         frequency = check_frequency(frequency)
+        alone = check_alone(alone)
         with self._write():
             existing = self.find_entity(english=english)
             if existing is not None:
@@ -173,12 +179,12 @@ class Glossary:
                     f"entity {english!r} already exists (id {existing}); add spellings with add_variant"
                 )
             eid = self._insert_entity(english, arabic, kind, note, source, frequency)
-            self._insert_name(eid, english, "canonical", "approved", source)
-            self._insert_name(eid, arabic, "canonical", "approved", source)
+            self._insert_name(eid, english, "canonical", "approved", source, alone=alone)
+            self._insert_name(eid, arabic, "canonical", "approved", source, alone=alone)
             for text in variants:
-                self._insert_name(eid, text, "variant", "approved", source)
+                self._insert_name(eid, text, "variant", "approved", source, alone=alone)
             for text in aliases:
-                self._insert_name(eid, text, "alias", "approved", source)
+                self._insert_name(eid, text, "alias", "approved", source, alone=alone)
         return eid
 
     def add_variant(
@@ -189,15 +195,34 @@ class Glossary:
         role: str = "variant",
         status: str = "approved",
         source: str | None = None,
+        alone: str | None = None,
     ) -> int:
-        """Record another spelling of an entity; returns the name id (existing one if known)."""
+        """Record another spelling of an entity; returns the name id (existing one if known).
+
+        ``alone``: may the spelling be a mention on its own in running text
+        (``"always"``, ``"never"``; None: the recognizer decides).
+        """
+        alone = check_alone(alone)
         if role not in ROLES:
             raise InputError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
         if status not in STATUSES:
             raise InputError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         self._require_entity(entity_id)
         with self._write():
-            return self._insert_name(entity_id, text, role, status, source)
+            return self._insert_name(entity_id, text, role, status, source, alone=alone)
+
+    def set_alone(self, name_id: int, alone: str | None) -> None:
+        """Say whether a spelling may be a mention on its own: ``"always"``, ``"never"``, or None (decide).
+
+        For a name that is also an ordinary word (صور: Tyre and "pictures"), ``"never"``
+        keeps it from being found except inside a longer name; ``"always"`` makes a
+        name the guard would doubt a mention wherever it stands.
+        """
+        alone = check_alone(alone)
+        with self._write():
+            cur = self.db.execute("UPDATE names SET alone = ?, curated = 1 WHERE id = ?", [alone, name_id])
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no name with id {name_id}")
 
     def add_alias(self, entity_id: int, text: str, *, source: str | None = None) -> int:
         """Record a short form (بوتين for Vladimir Putin); it matches below the full name."""
@@ -208,7 +233,8 @@ class Glossary:
         if status not in STATUSES:
             raise InputError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         with self._write():
-            cur = self.db.execute("UPDATE names SET status = ? WHERE id = ?", [status, name_id])
+            # a person approving a spelling vouches for it
+            cur = self.db.execute("UPDATE names SET status = ?, curated = 1 WHERE id = ?", [status, name_id])
             if cur.rowcount == 0:
                 raise NotFoundError(f"no name with id {name_id}")
             self._invalidate_matcher()
@@ -295,7 +321,8 @@ class Glossary:
         return cur.lastrowid
 
     def _insert_name(
-        self, entity_id: int, text: str, role: str, status: str, source: str | None
+        self, entity_id: int, text: str, role: str, status: str, source: str | None,
+        *, curated: bool = True, alone: str | None = None,
     ) -> int:
         text = text.strip()
         if not text:
@@ -305,9 +332,9 @@ class Glossary:
         if not norm:
             raise InputError(f"spelling {text!r} has no letters")
         cur = self.db.execute(
-            """INSERT OR IGNORE INTO names (entity_id, text, lang, role, status, source, norm)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            [entity_id, text, lang, role, status, source, norm],
+            """INSERT OR IGNORE INTO names (entity_id, text, lang, role, status, source, norm, curated, alone)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [entity_id, text, lang, role, status, source, norm, int(curated), alone],
         )
         if cur.rowcount == 0:  # this entity already has this spelling
             row = self.db.execute(
@@ -330,9 +357,9 @@ class Glossary:
         if row is None:
             raise NotFoundError(f"no entity with id {entity_id}")
         names = tuple(
-            Name(*r)
+            Name(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]))
             for r in self.db.execute(
-                """SELECT id, entity_id, text, lang, role, status, source FROM names
+                """SELECT id, entity_id, text, lang, role, status, source, alone, curated = 1 FROM names
                    WHERE entity_id = ? ORDER BY role = 'alias', role != 'canonical', lang, id""",
                 [entity_id],
             )
@@ -367,9 +394,9 @@ class Glossary:
     def suggestions(self) -> list[Name]:
         """Spellings waiting for review (status ``suggested``), oldest first."""
         return [
-            Name(*r)
+            Name(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]))
             for r in self.db.execute(
-                "SELECT id, entity_id, text, lang, role, status, source FROM names "
+                "SELECT id, entity_id, text, lang, role, status, source, alone, curated = 1 FROM names "
                 "WHERE status = 'suggested' ORDER BY id"
             )
         ]
@@ -470,39 +497,38 @@ class Glossary:
 
     # ------------------------------------------------------------------ running text
     @property
-    def scanner(self) -> Scanner:
-        """The running-text index (:mod:`glossary.scanning`), rebuilt when the glossary changed."""
-        from .scanning import REPORT_MIN_SCORE, ScanName, Scanner
+    def recognizer(self) -> Recognizer:
+        """The running-text recognizer (:mod:`glossary.recognition`), rebuilt when the glossary changed."""
+        from .recognition import NameRow, Recognizer
 
         matcher = self.matcher
         key = self._glossary_version()
-        if self._scanner is None or key != self._scanner_key:
+        if self._recognizer is None or key != self._recognizer_key:
             entities = {
-                r[0]: (r[1], r[2]) for r in self.db.execute("SELECT id, english, arabic FROM entities")
+                r[0]: (r[1], r[2], r[3]) for r in self.db.execute("SELECT id, english, arabic, kind FROM entities")
             }
             rows = self.db.execute(
-                "SELECT id, entity_id, text, lang, role, norm FROM names WHERE status = 'approved'"
+                "SELECT id, entity_id, text, lang, role, norm, alone, curated FROM names WHERE status = 'approved'"
             )
-
-            def search(query: str) -> Any:
-                hits = matcher.search(query, limit=1, min_score=min(REPORT_MIN_SCORE, 60.0))
-                return hits[0] if hits else None
-
-            self._scanner = Scanner((ScanName(*r) for r in rows), entities, search)
-            self._scanner_key = key
-        return self._scanner
+            names = (NameRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows)
+            self._recognizer = Recognizer(names, entities, matcher)
+            self._recognizer_key = key
+        return self._recognizer
 
     def find_mentions(self, text: str, min_score: float | None = None) -> list[Mention]:
         """Every entity mention in ``text``, in order, non-overlapping, longest match first.
 
         Offsets are character offsets into ``text``; ``prefix`` is the proclitic
-        kept outside the name (ل in لبوتين).  Mentions scoring below
-        ``min_score`` (default :data:`glossary.scanning.REPORT_MIN_SCORE`) are
-        left out.  See :mod:`glossary.scanning` for what is recognized.
+        kept outside the name (ل in لبوتين).  A mention's score is the one
+        :meth:`lookup` gives its span; mentions below ``min_score`` (default
+        :data:`glossary.matching.DEFAULT_MIN_SCORE`, lookup's threshold) are left
+        out.  See :mod:`glossary.recognition` for what is recognized and the
+        precision guard that keeps ordinary words out.
         """
-        from .scanning import REPORT_MIN_SCORE
+        from . import matching
 
-        return self.scanner.find(text, REPORT_MIN_SCORE if min_score is None else float(min_score))
+        threshold = matching.DEFAULT_MIN_SCORE if min_score is None else float(min_score)
+        return self.recognizer.find(text, threshold)
 
     def normalize_text(
         self,
@@ -514,17 +540,19 @@ class Glossary:
     ) -> NormalizeResult:
         """Rewrite every mention scoring at least ``min_score`` to the canonical Arabic spelling.
 
-        ``min_score`` defaults to :data:`glossary.scanning.REWRITE_MIN_SCORE`;
-        mentions below it are still reported (``replaced`` False).  With
+        ``min_score`` defaults to :data:`glossary.recognition.REWRITE_MIN_SCORE`;
+        mentions below it (down to lookup's threshold) are still reported
+        (``replaced`` False), and so are ``ambiguous`` ones, never rewritten.  With
         ``annotate`` (True, or a format such as ``"{surface} ({english})"``) the
         text is kept and the English name is added after each entity's first
         mention.  Short forms stay short unless ``expand_aliases``.
         """
-        from .scanning import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE
+        from . import matching
+        from .recognition import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE
 
         fmt = None if annotate is False else DEFAULT_ANNOTATION if annotate is True else str(annotate)
         threshold = REWRITE_MIN_SCORE if min_score is None else float(min_score)
-        return self.scanner.normalize(text, threshold, fmt, expand_aliases)
+        return self.recognizer.normalize(text, threshold, fmt, expand_aliases, matching.DEFAULT_MIN_SCORE)
 
     def suggest_variants(
         self, mentions: Iterable[Mention | tuple[int, str]], source: str | None = None
@@ -536,7 +564,7 @@ class Glossary:
         (spellings the entity already has are left as they are).
         See :meth:`suggestions`, :meth:`set_status` and :meth:`remove_name` for review.
         """
-        from .scanning import Mention
+        from .recognition import Mention
 
         ids: list[int] = []
         with self._write():
@@ -567,15 +595,19 @@ class Glossary:
         skip_bad_rows: bool = False,
         source: str | None = None,
         columns: dict[str, str] | None = None,
+        curated: bool = False,
     ) -> int:
         """Import a glossary file in one transaction; returns the entities imported.
 
         See :func:`glossary.exchange.import_file` for the formats, the conflict
-        rule and bad-row handling; :attr:`last_import` holds the counts.
+        rule and bad-row handling; :attr:`last_import` holds the counts.  The
+        spellings of a bulk import are not ``curated``: in running text, one that
+        is also a common word (a surname that means "president") is not taken for
+        a name on its own.  Pass ``curated=True`` for a list a person has checked.
         """
         return exchange.import_file(
             self, path, format=format, on_conflict=on_conflict, skip_bad_rows=skip_bad_rows,
-            source=source, columns=columns,
+            source=source, columns=columns, curated=curated,
         )
 
     def export_file(self, path: str | Path, *, format: str | None = None, direction: str = "ar-en") -> int:

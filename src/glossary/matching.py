@@ -509,14 +509,15 @@ class Matcher:
 
     # ------------------------------------------------------------------ reads
 
-    def sounds_like(self, token: str) -> bool:
+    def sounds_like(self, token: str, *, same_sounds: bool = False) -> bool:
         """True if a stored token of the same script sounds like ``token`` (a normalized word).
 
-        Same normalized form, phonetic key or consonant skeleton, also through
-        the token's bare form (article dropped) or alternate spelling: the
-        evidence a *phonetic* or better match needs.  Edit-distance neighbours
-        (fuzzy matches) do not count.  The recognizer asks this before it sends a
-        word of running text to :meth:`search`.
+        Same normalized form, phonetic key or consonant skeleton (with
+        ``same_sounds``: form or phonetic key only), also through the token's
+        bare form (article dropped) or alternate spelling: the evidence a
+        *phonetic* or better match needs.  Edit-distance neighbours (fuzzy
+        matches) do not count.  The recognizer asks this before it sends a word
+        of running text to :meth:`search`.
         """
         side = self._sides["ar" if has_arabic(token) else "en"]
         forms = [token]
@@ -530,9 +531,36 @@ class Matcher:
             if form in side.by_norm:
                 return True
             k = token_keys(form)
-            if k.pk in side.by_pk or (k.sk and k.sk in side.by_sk):
+            if k.pk in side.by_pk or (not same_sounds and k.sk and k.sk in side.by_sk):
                 return True
         return False
+
+    def order_ties(self, query: str, name_ids: Iterable[int], score: float) -> list[int]:
+        """Entities of stored spellings that all match ``query`` at ``score``, in :meth:`search`'s order.
+
+        A spelling several entities share (هارمن: Harman, Harmen, Harmon) scores
+        the same for each; :meth:`search` orders them by how likely each is the
+        source of the spelling (the fit, then the entity's frequency).  This is that
+        ordering alone, without looking for candidates: the recognizer reports the
+        entity a lookup of the span would put first.
+        """
+        lang = script_of(query)
+        qnorm = normalize(query, lang)
+        top: list[tuple[float, float, int, int, int]] = []
+        seen: set[int] = set()
+        for nid in name_ids:
+            slot = self._slot_of.get(nid)
+            if slot is None or self._entity[slot] in seen:
+                continue
+            ent = self._entity[slot]
+            seen.add(ent)
+            top.append((-score, -self._prior.get(ent, 0.0), ent, _ORTHO, slot))
+        top.sort()
+        if lang == "ar" and self._en_slots:
+            ranked = self._fit_check(qnorm, query, top, len(top), 0.0)
+        else:
+            ranked = [self._ranked(item, query.strip(), lang) for item in top]
+        return [r[0] for r in ranked]
 
     def search(
         self, query: str, *, limit: int = 5, min_score: float = DEFAULT_MIN_SCORE

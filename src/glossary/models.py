@@ -16,6 +16,8 @@ Reason = Literal["exact", "orthographic", "phonetic", "fuzzy", "alias", "english
 KINDS: tuple[str, ...] = ("person", "place", "organization", "other")
 ROLES: tuple[str, ...] = ("canonical", "variant", "alias")
 STATUSES: tuple[str, ...] = ("approved", "suggested")
+#: Settings of a spelling's ``alone``: may it be a mention on its own in running text?
+ALONE: tuple[str, ...] = ("always", "never")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +31,15 @@ class Name:
     role: str
     status: str
     source: str | None = None
+    #: may it be a mention on its own in running text: "always", "never", or None (the recognizer decides)
+    alone: str | None = None
+    #: added or approved by a person (False: from a bulk import)
+    curated: bool = True
 
     def as_dict(self) -> dict[str, object]:
         """Plain JSON-ready fields."""
         return {"id": self.id, "text": self.text, "lang": self.lang, "role": self.role,
-                "status": self.status, "source": self.source}
+                "status": self.status, "source": self.source, "alone": self.alone, "curated": self.curated}
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +136,18 @@ def check_kind(kind: str) -> None:
     """Refuse a kind the store does not know."""
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+
+
+def check_alone(alone: str | None) -> str | None:
+    """Refuse an ``alone`` setting other than "always", "never" or None ("" and "auto" mean None)."""
+    if alone is None:
+        return None
+    value = alone.strip().lower()
+    if value in ("", "auto"):
+        return None
+    if value not in ALONE:
+        raise InputError(f"unknown alone setting {alone!r}; use always, never or auto")
+    return value
 
 
 #: Largest frequency a store can hold (SQLite INTEGER).

@@ -164,6 +164,22 @@ def m004_entity_frequency(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE entities ADD COLUMN frequency INTEGER CHECK (frequency IS NULL OR frequency >= 0)")
 
 
+@migrations()
+def m005_name_evidence(db: sqlite_utils.Database) -> None:
+    """What the recognizer needs to know of a spelling besides its text.
+
+    ``alone``: may the spelling be a mention on its own in running text?
+    ``'always'``, ``'never'`` (only inside a longer name), or NULL: decided by
+    the recognizer's precision guard (:mod:`glossary.recognition`).
+    ``curated``: 1 when a person added or approved the spelling, 0 when it came
+    from a bulk import; an ordinary word stored by a bulk import is not taken
+    for a name on its own.  Existing spellings count as curated (nothing says
+    otherwise).
+    """
+    db.execute("ALTER TABLE names ADD COLUMN alone TEXT CHECK (alone IS NULL OR alone IN ('always', 'never'))")
+    db.execute("ALTER TABLE names ADD COLUMN curated INTEGER NOT NULL DEFAULT 1 CHECK (curated IN (0, 1))")
+
+
 def default_path() -> Path:
     """The per-user store: ``$GLOSSARY_DB`` if set, else the platform's user data folder.
 

@@ -71,6 +71,10 @@ PREFERRED = "preferredTerm-admn-sts"
 ADMITTED = "admittedTerm-admn-sts"
 #: Term note marking a spelling that waits for review (status ``suggested``).
 SUGGESTED_NOTE = "suggested spelling, not yet reviewed"
+#: Term note (a project-defined data category) holding a spelling's ``alone`` setting.
+ALONE_NOTE = "x-matchAlone"
+#: Admin data category marking a spelling that came from a bulk import (not curated).
+BULK_ADMIN = "x-origin"
 #: partOfSpeech written for names (person, place, organization).
 PROPER_NOUN = "properNoun"
 NAME_KINDS = frozenset({"person", "place", "organization"})
@@ -168,8 +172,12 @@ def _concept_xml(e: Entity, v3: bool) -> str:
             out.append(f'{ind}      <termNote type="partOfSpeech">{pos}</termNote>\n')
             out.append(f'{ind}      <termNote type="administrativeStatus">{status}</termNote>\n')
             out.append(f'{ind}      <termNote type="termType">{term_type}</termNote>\n')
+            if n.alone:
+                out.append(f'{ind}      <termNote type="{ALONE_NOTE}">{n.alone}</termNote>\n')
             if n.source:
                 out.append(f'{ind}      <admin type="source">{_text(n.source)}</admin>\n')
+            if not n.curated:
+                out.append(f'{ind}      <admin type="{BULK_ADMIN}">bulk import</admin>\n')
             if n.status == "suggested":
                 out.append(f"{ind}      <note>{SUGGESTED_NOTE}</note>\n")
             out.append(f"{ind}    </{term_tag}>\n")
@@ -379,7 +387,8 @@ def concept_record(node: Node, ignored_languages: set[str] | None = None) -> dic
         canonical[lang] = first["text"]
         for t in found:
             role = "canonical" if t is first else ("alias" if t["short"] else "variant")
-            names.append({"text": t["text"], "role": role, "status": t["review"], "source": t["source"]})
+            names.append({"text": t["text"], "role": role, "status": t["review"], "source": t["source"],
+                          "alone": t["alone"], "curated": t["curated"]})
     names.sort(key=lambda n: _ROLE_ORDER[n["role"]])
     match = _ENTITY_ID.fullmatch(node.attrs.get("id", ""))
     return {
@@ -428,11 +437,15 @@ def _term(sec: Node) -> dict[str, Any] | None:
         return None
     status = ""
     term_type = ""
+    alone: str | None = None
+    curated = True
     for note in sec.iter("termNote"):
         if _attr_type(note) == "administrativeStatus":
             status = note.text().strip()
         elif _attr_type(note) == "termType":
             term_type = note.text().strip()
+        elif _attr_type(note) == ALONE_NOTE:
+            alone = note.text().strip().lower() or None
     holders = [sec, *(g for g in sec.children if g.tag == "termGrp")]
     source = None
     review = "approved"
@@ -440,6 +453,8 @@ def _term(sec: Node) -> dict[str, Any] | None:
         for child in holder.children:
             if child.tag == "admin" and _attr_type(child) == "source":
                 source = child.text().strip() or None
+            elif child.tag == "admin" and _attr_type(child) == BULK_ADMIN:
+                curated = False
             elif child.tag == "note" and child.text().strip().lower().startswith("suggested spelling"):
                 review = "suggested"
     plain = status.lower().replace("-admn-sts", "").replace("term", "")
@@ -449,6 +464,8 @@ def _term(sec: Node) -> dict[str, Any] | None:
         "short": term_type.lower() in SHORT_TERM_TYPES,
         "review": review,
         "source": source,
+        "alone": alone if alone in ("always", "never") else None,
+        "curated": curated,
     }
 
 

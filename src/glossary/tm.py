@@ -74,7 +74,7 @@ import json
 import math
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -92,6 +92,7 @@ from .tmx import Segment, TMXUnit, TMXWriter, iso_date, primary_lang, tmx_date
 
 if TYPE_CHECKING:
     from .glossary import Glossary
+    from .recognition import Recognizer
 
 ON_DUPLICATE = ("skip", "update", "keep")
 DEFAULT_LIMIT = 5
@@ -259,97 +260,69 @@ class _Tagged:
     words: list[str]  # the normalized text behind each key
 
 
-class EntityIndex:
-    """The glossary's approved spellings, by normalized token sequence, for tagging segments.
+class _Entities:
+    """The glossary's entities as the TM uses them: segments tagged by the recognizer.
 
-    This is the TM's own small scanner over *normalized tokens* (fast enough to
-    tag every candidate of every query).
+    Every entity found in a segment by :class:`glossary.recognition.Recognizer`
+    (any spelling, stored or found through its keys, proclitics included)
+    becomes one token; this class only turns its segments into keys, remembers
+    them, and repairs targets.
     """
 
-    def __init__(self, rows: Iterable[tuple[int, str, str, str, str, str, str, str]]) -> None:
-        self.first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
-        self.kind: dict[int, str] = {}
-        self.canonical: dict[int, dict[str, str]] = {}
-        self.spellings: dict[tuple[int, str], set[str]] = {}
-        self.aliases: dict[tuple[int, str], list[str]] = {}
-        for eid, text, norm, lang, role, english, arabic, kind in rows:
-            toks = tuple(tokens(norm))
-            if not toks:
-                continue
-            self.first.setdefault(toks[0], []).append((toks, eid))
-            self.kind[eid] = kind
-            self.canonical[eid] = {"en": english, "ar": arabic}
-            self.spellings.setdefault((eid, lang), set()).add(text)
-            if role == "alias":
-                self.aliases.setdefault((eid, lang), []).append(text)
-        for options in self.first.values():
-            options.sort(key=lambda o: -len(o[0]))
-        #: every token of every spelling (what the candidate pre-ranking treats as cheap to change)
-        self.vocab: frozenset[str] = frozenset(
-            t for options in self.first.values() for toks, _e in options for t in toks
-        )
+    def __init__(self, recognizer: Recognizer) -> None:
+        self.recognizer = recognizer
+        self.kind: dict[int, str] = {eid: v[2] for eid, v in recognizer.entities.items()}
+        #: every word of every spelling (what the candidate pre-ranking treats as cheap to change)
+        self.vocab: frozenset[str] = recognizer.vocabulary
         self._tagged: dict[str, _Tagged] = {}
 
-    def tag_norm(self, norm: str) -> _Tagged:
-        """:meth:`tag` of a normalized text, remembered (a TM's units come back as candidates)."""
-        found = self._tagged.get(norm)
+    def tag(self, text: str) -> _Tagged:
+        """A segment as the scorer sees it (remembered: a TM's units come back as candidates)."""
+        found = self._tagged.get(text)
         if found is None:
             if len(self._tagged) >= TAG_CACHE:
                 self._tagged.clear()
-            found = self._tagged[norm] = self.tag(tokens(norm))
+            from . import matching
+
+            keys: list[str] = []
+            ents: list[int | None] = []
+            words: list[str] = []
+            for word, eid in self.recognizer.segment(text, matching.DEFAULT_MIN_SCORE):
+                if eid is not None:
+                    keys.append(f"{_ENTITY}{eid}")
+                else:
+                    keys.append(f"{_NUMBER}{word}" if word.isdigit() else word)
+                ents.append(eid)
+                words.append(word)
+            found = self._tagged[text] = _Tagged(keys, ents, words)
         return found
 
-    def _match(self, toks: list[str], i: int, first: str) -> tuple[int, int] | None:
-        for cand, eid in self.first.get(first, ()):
-            n = len(cand)
-            if n == 1 or (toks[i + 1 : i + n] == list(cand[1:])):
-                return eid, n
-        return None
-
-    def tag(self, toks: list[str]) -> _Tagged:
-        keys: list[str] = []
-        ents: list[int | None] = []
-        words: list[str] = []
-        i, n = 0, len(toks)
-        first = self.first
-        while i < n:
-            tok = toks[i]
-            found = self._match(toks, i, tok) if tok in first else None
-            if found is None and len(tok) > 3 and tok[0] in PROCLITICS and tok[1:] in first:
-                found = self._match(toks, i, tok[1:])
-            if found is not None:
-                eid, length = found
-                keys.append(f"{_ENTITY}{eid}")
-                ents.append(eid)
-                words.append(" ".join(toks[i : i + length]))
-                i += length
-                continue
-            keys.append(f"{_NUMBER}{tok}" if tok.isdigit() else tok)
-            ents.append(None)
-            words.append(tok)
-            i += 1
-        return _Tagged(keys, ents, words)
+    def canonical(self, eid: int, lang: str) -> str | None:
+        info = self.recognizer.entities.get(eid)
+        if info is None:
+            return None
+        return info[1] if lang == "ar" else info[0]
 
     def substitute(self, text: str, old_eid: int, new_eid: int, lang: str) -> tuple[str, str, str] | None:
-        """Replace a spelling of one entity in ``text`` by the other's: ``(text, old, new)``.
+        """Replace the mention of one entity in ``text`` by the other's: ``(text, old, new)``.
 
-        A short form (an alias such as "Lavrov") is replaced by the new
-        entity's short form when it has one ("Shoigu"), anything else by its
-        canonical spelling.  Failing every known spelling, the last word of the
-        old canonical spelling (a surname) is replaced by the new one's.
+        The old entity's mention is found by the recognizer.  A short form (an
+        alias such as "Lavrov") is replaced by the new entity's short form when
+        it has one ("Shoigu"), anything else by its canonical spelling.  Failing
+        a mention, the last word of the old canonical spelling (a surname) is
+        replaced by the new one's.
         """
-        new_canonical = self.canonical.get(new_eid, {}).get(lang)
-        old_canonical = self.canonical.get(old_eid, {}).get(lang)
+        from . import matching
+
+        new_canonical = self.canonical(new_eid, lang)
+        old_canonical = self.canonical(old_eid, lang)
         if not new_canonical:
             return None
-        old_aliases = set(self.aliases.get((old_eid, lang), ()))
-        new_alias = _short_form(new_canonical, self.aliases.get((new_eid, lang), []))
-        options = sorted(self.spellings.get((old_eid, lang), ()), key=len, reverse=True)
-        for old in options:
-            found = _word_pattern(old, lang).search(text)
-            if found:
-                new = new_alias if (old in old_aliases and new_alias) else new_canonical
-                return text[: found.start()] + new + text[found.end() :], found.group(0), new
+        new_alias = _short_form(new_canonical, self.recognizer.aliases.get((new_eid, lang), []))
+        for m in self.recognizer.find(text, matching.DEFAULT_MIN_SCORE):
+            if m.entity_id == old_eid:
+                new = new_alias if (m.reason == "alias" and new_alias) else new_canonical
+                return text[: m.start] + new + text[m.end :], m.surface, new
         if old_canonical and " " in old_canonical:
             last = old_canonical.split()[-1]
             found = _word_pattern(last, lang).search(text)
@@ -358,10 +331,14 @@ class EntityIndex:
                 return text[: found.start()] + new + text[found.end() :], found.group(0), new
         return None
 
+    def spellings(self, eid: int, lang: str) -> set[str]:
+        """Every stored spelling of an entity in one language."""
+        return self.recognizer.spellings.get((eid, lang), set())
+
     def spelling_terms(self, eid: int, lang: str) -> set[str]:
         """Normalized tokens of every spelling of an entity in one language (query expansion)."""
         out: set[str] = set()
-        for text in self.spellings.get((eid, lang), ()):
+        for text in self.spellings(eid, lang):
             out.update(tokens(normalize(text, "ar" if lang == "ar" else "en")))
         return out
 
@@ -412,8 +389,7 @@ class TranslationMemory:
     def __init__(self, glossary: Glossary) -> None:
         self.g = glossary
         self.db = glossary.db
-        self._entities: EntityIndex | None = None
-        self._entities_version: Any = None
+        self._entities: _Entities | None = None
         self.last_import: TMImportReport | None = None
         self._df: dict[str, int] | None = None
         self._df_top = 0
@@ -458,17 +434,11 @@ class TranslationMemory:
                     changed += 1
         return changed
 
-    def entity_index(self) -> EntityIndex:
-        """The glossary's spellings for tagging, rebuilt when the glossary changed."""
-        version = self.g._glossary_version()
-        if self._entities is None or version != self._entities_version:
-            rows = self.db.execute(
-                """SELECT n.entity_id, n.text, n.norm, n.lang, n.role, e.english, e.arabic, e.kind
-                   FROM names n JOIN entities e ON e.id = n.entity_id
-                   WHERE n.status = 'approved'"""
-            )
-            self._entities = EntityIndex(rows)
-            self._entities_version = version
+    def entity_index(self) -> _Entities:
+        """The glossary's entities for tagging, following the glossary's recognizer."""
+        recognizer = self.g.recognizer
+        if self._entities is None or self._entities.recognizer is not recognizer:
+            self._entities = _Entities(recognizer)
         return self._entities
 
     # ------------------------------------------------------------------ writing
@@ -558,7 +528,7 @@ class TranslationMemory:
         }
 
     # ------------------------------------------------------------------ matching
-    def _prepare(self, text: str) -> tuple[str, str, list[str], EntityIndex, _Tagged] | None:
+    def _prepare(self, text: str) -> tuple[str, str, list[str], _Entities, _Tagged] | None:
         """A query's language, normalized form, tokens and entity tags; None if it has no words."""
         if not text or not text.strip():
             return None
@@ -568,7 +538,7 @@ class TranslationMemory:
         if not toks:
             return None
         ents = self.entity_index()
-        return lang, norm, toks, ents, ents.tag(toks)
+        return lang, norm, toks, ents, ents.tag(text)
 
     def search(
         self, text: str, limit: int = DEFAULT_LIMIT, min_score: float = DEFAULT_MIN_SCORE
@@ -590,7 +560,7 @@ class TranslationMemory:
                 other, side_lang, other_lang, rev, shown_src = tgt, sl, tl, False, src
             else:
                 other, side_lang, other_lang, rev, shown_src = src, tl, sl, True, tgt
-            s = ents.tag_norm(_side)
+            s = ents.tag(shown_src)
             score, replaced = score_tagged(q, s, ents.kind)
             if score < min_score:
                 continue
@@ -626,7 +596,7 @@ class TranslationMemory:
         return self._df, max(top, 1)
 
     def _candidates(
-        self, q: _Tagged, toks: list[str], norm: str, lang: str, ents: EntityIndex
+        self, q: _Tagged, toks: list[str], norm: str, lang: str, ents: _Entities
     ) -> list[tuple[Any, ...]]:
         """The units worth scoring, as ``(id, source, target, source_lang, target_lang,
         side_norm, note, origin, updated)`` rows (see "Candidates" in the module doc)."""
@@ -706,7 +676,7 @@ class TranslationMemory:
         q: _Tagged,
         s: _Tagged,
         replaced: list[tuple[int, int]],
-        ents: EntityIndex,
+        ents: _Entities,
     ) -> None:
         target = hit.target
         tlang = "ar" if primary_lang(hit.target_lang) == "ar" else "en"
@@ -744,7 +714,7 @@ class TranslationMemory:
                 parts.append(f'"{key[1:] if key[0] == _NUMBER else key}"')
                 continue
             options = {words}
-            for text in ents.spellings.get((eid, lang), ()):
+            for text in ents.spellings(eid, lang):
                 n = " ".join(tokens(_norm(text, lang)))
                 if n:
                     options.add(n)
@@ -758,16 +728,16 @@ class TranslationMemory:
             [match, limit * 4 + 20],
         ).fetchall()
         hits: list[TMHit] = []
-        for uid, src, tgt, sl, tl, sn, tn, note, origin, updated in rows:
+        for uid, src, tgt, sl, tl, _sn, _tn, note, origin, updated in rows:
             if sl == lang:
-                side, hit = sn, TMHit(uid, src, tgt, 100.0, sl, tl, note=note, origin=origin,
-                                      updated=updated)
+                side, hit = src, TMHit(uid, src, tgt, 100.0, sl, tl, note=note, origin=origin,
+                                       updated=updated)
             elif tl == lang:
-                side, hit = tn, TMHit(uid, tgt, src, 100.0, tl, sl, note=note, origin=origin,
-                                      updated=updated, reversed=True)
+                side, hit = tgt, TMHit(uid, tgt, src, 100.0, tl, sl, note=note, origin=origin,
+                                       updated=updated, reversed=True)
             else:
                 continue
-            if _contains(ents.tag(tokens(side)).keys, q.keys):
+            if _contains(ents.tag(side).keys, q.keys):
                 hits.append(hit)
                 if len(hits) >= limit:
                     break
@@ -1335,7 +1305,6 @@ def _word_pattern(spelling: str, lang: str) -> re.Pattern[str]:
 __all__ = [
     "DEFAULT_MIN_SCORE",
     "ON_DUPLICATE",
-    "EntityIndex",
     "TMHit",
     "TMImportReport",
     "TMUnit",

@@ -1,0 +1,942 @@
+"""Recognition: from running text to entity mentions, the one recognizer.
+
+:meth:`glossary.Glossary.find_mentions`, :meth:`~glossary.Glossary.normalize_text`,
+``glossary normalize`` and the translation memory (placeholder tagging, target
+repair, concordance) all read text through :class:`Recognizer`.  It is built once
+per glossary state and cached on the :class:`~glossary.Glossary`.
+
+Data flows one way::
+
+    text → words (offsets) → readings (proclitic + core) → candidate spans (keys)
+         → scored spans (stored spelling, else Matcher.search) → precision guard
+         → non-overlapping mentions → rewrites
+
+Words
+-----
+A word is a maximal run of letters and digits of any script, with the marks,
+tatweel and invisible characters inside it; everything else separates words
+(space, punctuation, quotes, hyphens, line breaks), so a name is never found
+inside a longer word.  Words of a name of several words may be separated by up
+to :data:`MAX_GAP` characters of spaces, hyphens, quotes and brackets (and one
+line break), never by sentence punctuation (، . ؛ : ! ?).
+
+Readings
+--------
+An Arabic word is read as ``conjunction? preposition? article? core`` with the
+conjunctions و ف, the prepositions ب ل ك and the article ال (ل + ال is written لل;
+ل + اللجنة is written للجنة): :data:`PROCLITICS`, 24 written forms.  The conjunction
+and preposition are kept outside the mention (``prefix``); an article read
+before the core belongs to the mention (بالكرملين → ب + الكرملين), so a name is
+looked up with it.
+
+Candidates come from keys, never from a search per word
+-------------------------------------------------------
+* a **stored spelling** (normalized text equal to a stored one, with or without
+  its article) is resolved from a table: score 100, aliases 95
+  (:data:`glossary.matching.ALIAS_FACTOR`);
+* names of **several words** are found from the consonant skeleton of their
+  first word and checked word by word on skeletons (:mod:`glossary.keys`):
+  a respelled word (سيرجي / سيرغي, بوتن / بوتين) keeps its skeleton;
+* **spacing**: one word spelling a stored name of two (بيونغيانغ), two words
+  spelling a stored name of one;
+* a word stored nowhere is a candidate only when it is *rare* (not a common
+  word, see below) and a stored word *sounds like* it: same phonetic key or
+  consonant skeleton (:meth:`glossary.matching.Matcher.sounds_like`).
+
+Every candidate that is not a stored spelling is scored by
+:meth:`glossary.matching.Matcher.search` itself, on the span's text: a span of
+text and a ``lookup`` of that span agree on the entity and the score.
+
+The precision guard
+-------------------
+Many names are ordinary words (على / علي "Ali", رئيس "Rais", صور "Tyre").  A
+mention of one word standing alone needs evidence:
+
+* its spelling's ``alone`` setting: ``'always'`` (always a mention), ``'never'``
+  (only inside a longer name);
+* otherwise how common the word is (:mod:`glossary.common_words`, wordfreq's
+  Zipf frequency of the word as written and of its core): a word at least as
+  common as :data:`~glossary.common_words.FUNCTION_ZIPF` (function words,
+  the commonest nouns and verbs) is not a name on its own; a spelling from a
+  bulk import (``curated`` false) must not be a common word
+  (:data:`~glossary.common_words.COMMON_ZIPF`) either;
+* context rescues a common word: a title before it (:data:`TITLES`: الرئيس،
+  وزير، الزعيم …) or an accepted mention right next to it.
+
+Names of two or more words need no more evidence.  A span two entities match
+equally well (same score and role) is reported ``ambiguous`` and never rewritten.
+
+Rewriting
+---------
+A mention at or above the rewrite threshold (:data:`REWRITE_MIN_SCORE` unless
+``min_score`` is given) is replaced by the entity's canonical Arabic spelling;
+the proclitic is kept.  A short form (alias such as بوتين, لافروف) stays short:
+it is rewritten to the matching part of the canonical name (شويجو → شويغو), not
+expanded, unless ``expand_aliases`` is set.  When the mention and its
+replacement have the same number of words, only the words are replaced and
+whatever separated them in the text (a hyphen, quotes, a line break) is kept; a
+stored longer wording that holds the canonical name as written (وكالة سبوتنيك)
+is left as it is.  Everything outside the replaced spans is left untouched, so
+normalizing twice gives the same text as normalizing once.  Latin-script
+mentions of English names are reported (reason ``english``) but never rewritten.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any, NamedTuple
+
+from .common_words import COMMON_ZIPF, FUNCTION_ZIPF
+from .common_words import zipf_normalized as word_zipf
+from .keys import strip_article, token_keys
+from .matching import ALIAS_FACTOR, Hit, Matcher, gc_paused
+from .normalize import DIACRITICS, INVISIBLE, Lang, has_arabic, normalize
+
+#: Default threshold for rewriting a mention (phonetic level and above: the
+#: letters differ only within one sound class, or the spelling is stored).
+REWRITE_MIN_SCORE = 90.0
+#: A one-word spelling stored nowhere that looks more like an ordinary word than like a
+#: name is a mention only at this score or more: the same sound classes (سيرجي / سيرغي).
+SAME_SOUNDS_SCORE = 90.0
+#: Default annotation: the text of the mention, then the English name.
+DEFAULT_ANNOTATION = "{surface} ({english})"
+#: Most separator characters between two words of one name (``"قاعدة "فوستوشني`` has two).
+MAX_GAP = 3
+#: Words that announce a name after them: a common word right after one of these
+#: may be a name on its own (الرئيس عباس).  Titles and offices as Arabic news write them.
+TITLES: frozenset[str] = frozenset(
+    normalize(t, "ar")
+    for t in (
+        "الرئيس", "رئيس", "الرئيسة", "الزعيم", "زعيم", "الملك", "الملكة", "الأمير", "الأميرة", "الشيخ",
+        "السيد", "السيدة", "الوزير", "وزير", "الوزيرة", "وزيرة", "المستشار", "المستشارة", "الجنرال",
+        "العقيد", "اللواء", "العميد", "الدكتور", "الدكتورة", "النائب", "السفير", "المبعوث", "المتحدث",
+        "الناطق", "القائد", "المدرب", "اللاعب", "الكاتب", "الفنان", "الرئيس التنفيذي", "السلطان",
+        "الإمام", "البابا", "الكاردينال", "المطران", "القس", "الحاخام", "الأمين", "المدير", "المندوب",
+    )
+    if " " not in t
+)
+
+#: Proclitic combinations recognized before a name: conjunction (و ف),
+#: preposition (ب ل ك), article (ال; ل + ال is written لل).
+#: Maps the written prefix to ``(conjunction + preposition, has_article)``.
+PROCLITICS: dict[str, tuple[str, bool]] = {}
+for _conj, _prep, _art in product(("", "و", "ف"), ("", "ب", "ل", "ك"), (False, True)):
+    _cp = _conj + _prep
+    PROCLITICS[_cp + ("ل" if _prep == "ل" else "ال") if _art else _cp] = (_cp, _art)
+#: Written prefixes, longest first (the empty one last).
+_PREFIXES = sorted(PROCLITICS, key=len, reverse=True)
+
+# --------------------------------------------------------------------------
+# words
+# --------------------------------------------------------------------------
+
+_LETTER = (
+    "A-Za-z0-9\u00c0-\u024f\u0621-\u063a\u0641-\u064a\u0660-\u0669\u066e-\u06d3\u06d5"
+    "\u06ee-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc"
+)
+_MARKS = frozenset(DIACRITICS | INVISIBLE)
+_INSIDE = re.escape("".join(sorted(_MARKS)))
+#: A word: a letter or digit, then letters, digits, marks and invisible characters.
+_WORD_RE = re.compile(f"[{_LETTER}][{_LETTER}{_INSIDE}]*")
+#: What may separate two words of one name: spaces, hyphens, quotes, brackets, marks, one line break.
+_GAP_CHARS = f" \\t\u00a0\u202f\\-\u2010-\u2015_\"'`´‘’‚‛“”„‟«»‹›()\\[\\]{{}}<>{_INSIDE}"
+_GAP_RE = re.compile(f"[{_GAP_CHARS}]*(?:\r?\n)?[{_GAP_CHARS}]*")
+_DIGITS_ONLY = re.compile(r"^[0-9\u0660-\u0669\u06f0-\u06f9]+$")
+
+
+def _joinable(gap: str) -> bool:
+    """Can two words separated by ``gap`` belong to one name?"""
+    return 0 < len(gap) <= MAX_GAP and _GAP_RE.fullmatch(gap) is not None
+
+
+class _Reading(NamedTuple):
+    """One way to read a word: proclitic kept outside, then the name's first word."""
+
+    skip: int  #: characters of the word before the mention (the kept prefix)
+    skip_all: int  #: characters of the whole written prefix (the article too, for a name without one)
+    prefix: str  #: the kept prefix, normalized (conjunction + preposition)
+    art: bool  #: the article was read out of the written prefix (بال, لل …)
+    query: str  #: the name's first word as a lookup gets it (article included when read)
+    zipf: float  #: how common the core (the word without its proclitic) is
+    sk: str  #: consonant skeleton of ``query`` (names of several words start from it)
+    pk: str  #: phonetic key of ``query``
+
+
+@dataclass(slots=True)
+class _Word:
+    """What a word of running text can be, computed once per distinct word."""
+
+    norm: str
+    lang: str  #: "ar", "en", or "" (digits only: never a name on its own)
+    zipf: float
+    readings: list[_Reading]
+    sk: str  #: consonant skeleton of the normalized word (names of several words are checked on it)
+    pk: str  #: phonetic key of the normalized word
+    rare: bool  #: no reading's core is a common word
+    #: what the word alone resolves to, per reporting threshold (computed when first needed)
+    alone: dict[float, list[_Candidate]] = field(default_factory=dict)
+    #: the readings a stored name of several words may start with (computed when first needed)
+    starts: list[_Reading] | None = None
+
+
+def _letters_offset(word: str, letters: int) -> int:
+    """Offset in ``word`` just past its first ``letters`` letters and the marks on them."""
+    if letters == 0:
+        return 0
+    seen = 0
+    for i, ch in enumerate(word):
+        if ch in _MARKS:
+            continue
+        if seen == letters:
+            return i
+        seen += 1
+    return len(word)
+
+
+def _analyze(word: str) -> _Word:
+    if _DIGITS_ONLY.match(word):
+        return _Word(normalize(word, "en"), "", 0.0, [], "", "", False)
+    arabic = has_arabic(word)
+    lang: Lang = "ar" if arabic else "en"
+    norm = normalize(word, lang)
+    if not norm or " " in norm:
+        return _Word(norm, "", 0.0, [], "", "", False)
+    z = word_zipf(norm) if arabic else 0.0
+    keys = token_keys(norm)
+    if not arabic:
+        return _Word(norm, lang, z, [_Reading(0, 0, "", False, norm, 0.0, keys.sk, keys.pk)], keys.sk, keys.pk, True)
+    readings: list[_Reading] = []
+    # the letters of a written prefix, as the text writes them (marks inside skipped)
+    stripped = "".join(ch for ch in word if ch not in _MARKS)
+    for written in _PREFIXES:
+        if written and not (norm.startswith(written) and stripped.startswith(written)):
+            continue
+        core = norm[len(written):]
+        if len(core) < 2:
+            continue
+        cp, art = PROCLITICS[written]
+        if not art and cp.endswith("ل") and core.startswith("ال"):
+            continue  # ل + ال is written لل: لالكرملين is no word
+        core_zipf = word_zipf(core) if written else z
+        whole = _letters_offset(word, len(written))
+        if art:
+            # بال + كرملين: the article belongs to the name; للكرملين: ل + الكرملين
+            readings.append(_reading(_letters_offset(word, len(cp)), whole, cp, "ال" + core, core_zipf))
+        else:
+            k = keys if not written else token_keys(core)
+            readings.append(_Reading(whole, whole, cp, False, core, core_zipf, k.sk, k.pk))
+            if cp.endswith("ل") and core.startswith("ل") and len(core) > 3:
+                # للجنة = ل + اللجنة (the article's alef and one lam are not written)
+                readings.append(_reading(_letters_offset(word, len(cp)), whole, cp, "ال" + core, core_zipf))
+    rare = all(r.zipf < COMMON_ZIPF for r in readings) and z < COMMON_ZIPF
+    return _Word(norm, lang, z, readings, keys.sk, keys.pk, rare)
+
+
+def _reading(skip: int, skip_all: int, prefix: str, query: str, zipf: float) -> _Reading:
+    """A reading whose name starts with the article read out of the written prefix."""
+    k = token_keys(query)
+    return _Reading(skip, skip_all, prefix, True, query, zipf, k.sk, k.pk)
+
+
+# --------------------------------------------------------------------------
+# public value types
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MentionInfo:
+    """What a mention resolves to; shared by every mention of the same spelling."""
+
+    entity_id: int
+    english: str
+    arabic: str
+    score: float
+    reason: str
+    stored: bool = True  #: the spelling is in the glossary (False: found through its keys)
+    lang: str = "ar"
+    short: str | None = None  #: how a short form (alias) is rewritten without expanding it
+    ambiguous: bool = False  #: another entity matches the span as well
+    kind: str = "other"
+
+
+class Mention(NamedTuple):
+    """One entity mention in a text.
+
+    ``start``/``end`` are character offsets of the name in the original text;
+    ``prefix`` is the proclitic written just before ``start`` and kept outside
+    the name (``"ل"`` in لبوتين).  ``english``/``arabic`` are the entity's
+    canonical spellings; ``score`` and ``reason`` are those
+    :meth:`glossary.Glossary.lookup` gives the span.  ``ambiguous`` mentions
+    (another entity matches as well) are never rewritten.  After
+    :meth:`glossary.Glossary.normalize_text`, ``replaced`` says whether the
+    span was rewritten and ``replacement`` is the text written in its place.
+    """
+
+    start: int
+    end: int
+    surface: str
+    prefix: str
+    info: MentionInfo
+    replaced: bool = False
+    replacement: str | None = None
+
+    @property
+    def entity_id(self) -> int:
+        return self.info.entity_id
+
+    @property
+    def english(self) -> str:
+        return self.info.english
+
+    @property
+    def arabic(self) -> str:
+        return self.info.arabic
+
+    @property
+    def kind(self) -> str:
+        return self.info.kind
+
+    @property
+    def score(self) -> float:
+        return self.info.score
+
+    @property
+    def reason(self) -> str:
+        return self.info.reason
+
+    @property
+    def stored(self) -> bool:
+        """True if the spelling is stored; False if it was found through its keys only."""
+        return self.info.stored
+
+    @property
+    def ambiguous(self) -> bool:
+        """True if another entity matches the span as well: reported, never rewritten."""
+        return self.info.ambiguous
+
+    @property
+    def lang(self) -> str:
+        return self.info.lang
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields of the JSON report."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "surface": self.surface,
+            "prefix": self.prefix,
+            "entity_id": self.entity_id,
+            "english": self.english,
+            "arabic": self.arabic,
+            "score": round(self.score, 1),
+            "reason": self.reason,
+            "ambiguous": self.ambiguous,
+            "replaced": self.replaced,
+            "replacement": self.replacement,
+        }
+
+
+@dataclass
+class NormalizeResult:
+    """What :meth:`glossary.Glossary.normalize_text` returns."""
+
+    text: str
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(m.replaced for m in self.mentions)
+
+
+@dataclass(frozen=True, slots=True)
+class NameRow:
+    """A stored, approved spelling as the recognizer indexes it."""
+
+    name_id: int
+    entity_id: int
+    text: str
+    lang: str
+    role: str
+    norm: str
+    alone: str | None = None  #: 'always', 'never', or None (the precision guard decides)
+    curated: bool = True  #: added or approved by a person (False: a bulk import)
+
+
+# --------------------------------------------------------------------------
+# the index
+# --------------------------------------------------------------------------
+
+_ROLE_RANK = {"canonical": 0, "variant": 1, "alias": 2}
+#: A stored name of several words with each word's (phonetic key, skeleton).
+_MultiName = tuple["NameRow", tuple[tuple[str, str], ...]]
+
+
+@dataclass(slots=True, eq=False)
+class _Entry:
+    name: NameRow
+    score: float
+    rank: tuple[float, int, int]
+
+
+@dataclass(slots=True)
+class _Candidate:
+    first: int  #: index of the first word
+    last: int  #: index of the last word
+    skip: int  #: characters of the first word kept outside (the prefix)
+    prefix: str
+    info: MentionInfo
+    name: NameRow | None  #: the stored spelling matched (its alone/curated settings)
+    needs_context: bool = False  #: a one-word name that is a common word: only after a title
+
+
+class Recognizer:
+    """The running-text index of one glossary state (see the module doc)."""
+
+    def __init__(
+        self,
+        names: Iterable[NameRow],
+        entities: dict[int, tuple[str, str, str]],
+        matcher: Matcher,
+    ) -> None:
+        self.entities = entities
+        self.matcher = matcher
+        self._names: dict[int, NameRow] = {}
+        self._exact: dict[str, list[_Entry]] = {}  # normalized spelling -> its entries, best first
+        # names of several words: first word's skeleton -> number of words -> skeletons of the
+        # other words (with names of three words or more, also with any one of them "*": a word
+        # respelled beyond its skeleton) -> the names, with each word's (pk, sk)
+        self._multi: dict[str, dict[int, dict[tuple[str, ...], list[_MultiName]]]] = {}
+        self._seconds: dict[str, set[str]] = {}  # first word's skeleton -> second words' skeletons
+        self._thirds: dict[str, set[str]] = {}  # ... -> third words' (names of three words or more)
+        self._joined: dict[str, list[NameRow]] = {}  # sk of a multi-word name written as one word
+        self._single_sk: set[str] = set()  # sk of one-word Arabic spellings (two words spelling one)
+        self.spellings: dict[tuple[int, str], set[str]] = {}  # (entity, lang) -> texts
+        self.aliases: dict[tuple[int, str], list[str]] = {}
+        self._words: dict[str, _Word] = {}
+        self._resolved: dict[tuple[str, float], tuple[Hit, ...]] = {}
+        self._shorts: dict[int, str] = {}
+        self._gaps: dict[str, bool] = {}
+        self._ties: dict[str, list[int]] = {}
+        self._looks: Any = None
+        self.size = 0
+        with gc_paused():
+            for name in names:
+                if name.entity_id in entities and name.norm:
+                    self._add(name)
+            for entries in self._exact.values():
+                entries.sort(key=lambda e: e.rank)
+        by_alias = {k: v for k, v in self.aliases.items() if k[1] == "ar"}
+        for nid, name in self._names.items():
+            if name.role == "alias" and name.lang == "ar":
+                canonical = entities[name.entity_id][1]
+                self._shorts[nid] = _short_form(name.text, canonical, by_alias.get((name.entity_id, "ar"), []))
+        if any(n.lang == "ar" for n in self._names.values()):
+            self.looks_like_a_name("")  # its models are part of the index
+        #: every normalized word of every stored spelling (the TM treats them as cheap to change)
+        self.vocabulary: frozenset[str] = frozenset(
+            w for n in self._names.values() for w in n.norm.split()
+        )
+
+    def _add(self, name: NameRow) -> None:
+        self._names[name.name_id] = name
+        self.size += 1
+        self.spellings.setdefault((name.entity_id, name.lang), set()).add(name.text)
+        if name.role == "alias":
+            self.aliases.setdefault((name.entity_id, name.lang), []).append(name.text)
+        score = 100.0 * (ALIAS_FACTOR if name.role == "alias" else 1.0)
+        entry = _Entry(name, score, (-score, _ROLE_RANK.get(name.role, 3), name.entity_id))
+        self._exact.setdefault(name.norm, []).append(entry)
+        words = tuple(name.norm.split())
+        if len(words) == 1:
+            if name.lang == "ar":
+                self._single_sk.add(token_keys(words[0]).sk)
+            return
+        keys = tuple((k.pk, k.sk) for k in map(token_keys, words))
+        self._add_multi(name, keys)
+        bare = strip_article(words[0]) if name.lang == "ar" else None
+        if bare is not None:
+            k = token_keys(bare)
+            self._add_multi(name, ((k.pk, k.sk), *keys[1:]))
+        if name.lang == "ar":
+            self._joined.setdefault(token_keys("".join(words)).sk, []).append(name)
+
+    def looks_like_a_name(self, word: str) -> float:
+        """:class:`~glossary.name_likeness.NameLikeness` of a normalized word against this glossary's names."""
+        if self._looks is None:
+            from .name_likeness import NameLikeness
+
+            self._looks = NameLikeness(
+                t for n in self._names.values() if n.lang == "ar" for t in n.norm.split()
+            )
+        return self._looks(word)
+
+    def _add_multi(self, name: NameRow, keys: tuple[tuple[str, str], ...]) -> None:
+        by_size = self._multi.setdefault(keys[0][1], {}).setdefault(len(keys), {})
+        rest = tuple(k[1] for k in keys[1:])
+        self._seconds.setdefault(keys[0][1], set()).add(rest[0])
+        if len(keys) >= 3:
+            self._thirds.setdefault(keys[0][1], set()).add(rest[1])
+        by_size.setdefault(rest, []).append((name, keys))
+        if len(keys) >= 3:
+            for j in range(len(rest)):
+                by_size.setdefault((*rest[:j], "*", *rest[j + 1 :]), []).append((name, keys))
+
+    # ------------------------------------------------------------------ caches
+    def clear_caches(self) -> None:
+        """Forget every analysed word and matcher answer (the next pass is a first pass)."""
+        self._words.clear()
+        self._resolved.clear()
+        self._gaps.clear()
+        self._ties.clear()
+
+    @property
+    def matcher_calls(self) -> int:
+        """Distinct spans scored by the matcher since the last :meth:`clear_caches`."""
+        return len(self._resolved)
+
+    def _word(self, word: str) -> _Word:
+        w = self._words.get(word)
+        if w is None:
+            if len(self._words) > 500_000:
+                self._words.clear()
+            w = self._words[word] = _analyze(word)
+        return w
+
+    # ------------------------------------------------------------------ resolving spans
+    def _info_of_entries(self, entries: list[_Entry], surface: str, query: str) -> tuple[MentionInfo, NameRow]:
+        """A stored spelling: its entity (lookup's first when several share it), score and reason."""
+        best = entries[0]
+        top = [e for e in entries if e.score == best.score]
+        ambiguous = len({e.name.entity_id for e in top}) > 1
+        if ambiguous:
+            # equally good spellings of several entities: the order lookup gives them
+            order = self._ties.get(query)
+            if order is None:
+                order = self._ties[query] = self.matcher.order_ties(
+                    query, [e.name.name_id for e in top], best.score
+                )
+            if order:
+                best = next((e for e in top if e.name.entity_id == order[0]), best)
+        name = best.name
+        if ambiguous:  # the guard judges the spelling: what any of its owners says for it
+            alones = {e.name.alone for e in top}
+            alone = "always" if "always" in alones else "never" if alones == {"never"} else None
+            name = NameRow(name.name_id, name.entity_id, name.text, name.lang, name.role, name.norm,
+                           alone, any(e.name.curated for e in top))
+        if name.role == "alias":
+            reason = "alias"
+        elif name.lang == "en":
+            reason = "exact" if surface == name.text else "english"
+        else:
+            reason = "exact" if surface == name.text else "orthographic"
+        eng, ara, kind = self.entities[name.entity_id]
+        info = MentionInfo(name.entity_id, eng, ara, best.score, reason, True, name.lang,
+                           self._shorts.get(name.name_id), ambiguous, kind)
+        return info, name
+
+    def _search(self, query: str, floor: float) -> tuple[Hit, ...]:
+        key = (query, floor)
+        hits = self._resolved.get(key)
+        if hits is None:
+            hits = self._resolved[key] = tuple(self.matcher.search(query, limit=2, min_score=floor))
+        return hits
+
+    def _info_of_hits(self, hits: tuple[Hit, ...]) -> tuple[MentionInfo, NameRow | None] | None:
+        if not hits or hits[0].entity_id not in self.entities:
+            return None
+        top = hits[0]
+        ambiguous = len(hits) > 1 and hits[1].score == top.score
+        name = self._names.get(top.name_id)
+        stored = name is not None and top.score >= 100.0 and top.reason in ("exact", "orthographic", "english")
+        eng, ara, kind = self.entities[top.entity_id]
+        lang = name.lang if name is not None else ("ar" if has_arabic(top.matched) else "en")
+        short = self._shorts.get(top.name_id) if top.reason == "alias" else None
+        info = MentionInfo(top.entity_id, eng, ara, top.score, top.reason, stored, lang, short, ambiguous, kind)
+        return info, name
+
+    # ------------------------------------------------------------------ candidates
+    def _candidates(
+        self, text: str, spans: list[tuple[int, int]], words: list[_Word], floor: float
+    ) -> list[_Candidate]:
+        """Every scored span worth reporting, before overlaps are settled."""
+        out: list[_Candidate] = []
+        n = len(words)
+        gaps = self._gaps
+        joinable: list[bool | None] = [None] * n
+
+        def join(i: int) -> bool:
+            """Can words ``i`` and ``i + 1`` belong to one name?"""
+            ok = joinable[i]
+            if ok is None:
+                gap = text[spans[i][1] : spans[i + 1][0]]
+                ok = gaps.get(gap)
+                if ok is None:
+                    ok = gaps[gap] = _joinable(gap)
+                joinable[i] = ok
+            return ok
+
+        multi = self._multi
+        for i, w in enumerate(words):
+            if not w.readings:
+                continue
+            if i + 1 < n:
+                starts = w.starts
+                if starts is None:
+                    starts = w.starts = [r for r in w.readings if r.sk in multi]
+                # names of several words starting here
+                for r in starts:
+                    if join(i):
+                        out.extend(self._multi_candidates(text, spans, words, join, i, r, floor))
+                # two rare words spelling a stored name of one (بيونغ يانغ / بيونغيانغ)
+                nxt = words[i + 1]
+                if w.rare and nxt.rare and w.lang == "ar" and nxt.lang == "ar" and join(i):
+                    for r in w.readings:
+                        if token_keys(r.query + nxt.norm).sk in self._single_sk:
+                            res = self._info_of_hits(self._search(f"{r.query} {nxt.norm}", floor))
+                            if res is not None:
+                                out.append(_Candidate(i, i + 1, r.skip, r.prefix, res[0], res[1]))
+            # the word alone (what it resolves to depends on the word only: cached on it)
+            alone = w.alone.get(floor)
+            if alone is None:
+                alone = w.alone[floor] = self._alone(text[spans[i][0] : spans[i][1]], w, floor)
+            for c in alone:
+                out.append(_Candidate(i, i, c.skip, c.prefix, c.info, c.name, c.needs_context))
+        return out
+
+    def _alone(self, token: str, w: _Word, floor: float) -> list[_Candidate]:
+        """What one word resolves to on its own, one candidate per reading (word indexes left 0)."""
+        out: list[_Candidate] = []
+        for r in w.readings:
+            first = r.query
+            entries = self._exact.get(first)
+            if entries is not None:  # a stored spelling
+                info, name = self._info_of_entries(entries, _trim(token[r.skip :]), first)
+                if info.score >= floor:
+                    self._keyed(out, token, w, r, (info, name))
+                continue
+            # a stored spelling with the article added or dropped (والعقاد: وال + عقاد; قصر كرملين)
+            if w.lang == "ar" and len(first) >= 3 and (
+                (r.art and first[2:] in self._exact) or (not r.art and "ال" + first in self._exact)
+            ):
+                self._keyed(out, token, w, r, self._info_of_hits(self._search(first, floor)))
+                continue
+            # a rare word that sounds like a stored spelling (see "Spellings stored nowhere")
+            if not w.rare or w.lang != "ar" or len(first) < 3:
+                continue
+            spaced = r.sk in self._joined or (r.art and token_keys(first[2:]).sk in self._joined)
+            namelike = spaced or self.looks_like_a_name(first) >= 0.0
+            if self.matcher.sounds_like(first, same_sounds=not namelike) or spaced:
+                res = self._info_of_hits(self._search(first, floor))
+                if res is not None and (namelike or res[0].score >= SAME_SOUNDS_SCORE):
+                    self._keyed(out, token, w, r, res)
+        return out
+
+    def _keyed(
+        self, out: list[_Candidate], token: str, w: _Word, r: _Reading,
+        res: tuple[MentionInfo, NameRow | None] | None,
+    ) -> None:
+        """Add the candidate of a resolved word, if the precision guard lets it be one."""
+        if res is None:
+            return
+        info, name = res
+        skip = r.skip
+        if r.art and name is not None and not name.norm.startswith("ال"):
+            skip = r.skip_all  # وال + عقاد: the article stays with the prefix
+        c = _Candidate(0, 0, skip, r.prefix, info, name)
+        ok = self._alone_ok(c, w, token)
+        if ok is not False:
+            c.needs_context = ok is None
+            out.append(c)
+
+    def _multi_candidates(
+        self, text: str, spans: list[tuple[int, int]], words: list[_Word], join: Callable[[int], bool],
+        i: int, r: _Reading, floor: float,
+    ) -> list[_Candidate]:
+        """Names of several words starting with reading ``r`` of word ``i``: one candidate per length."""
+        out: list[_Candidate] = []
+        n = len(words)
+        # the second word's skeleton, or (the second respelled) the third's
+        if words[i + 1].sk not in self._seconds[r.sk] and not (
+            i + 2 < n and words[i + 2].sk in self._thirds.get(r.sk, ())
+        ):
+            return out
+        for size, table in self._multi[r.sk].items():
+            last = i + size - 1
+            if last >= n or not all(join(k) for k in range(i, last)):
+                continue
+            rest = tuple(words[k].sk for k in range(i + 1, last + 1))
+            names = list(table.get(rest, ()))
+            if size >= 3:
+                for j in range(len(rest)):
+                    names += table.get((*rest[:j], "*", *rest[j + 1 :]), ())
+            # every word but one sounds the same (same phonetic key), not only the same consonants
+            pks = (r.pk, *(words[k].pk for k in range(i + 1, last + 1)))
+            names = [
+                (nm, ks) for nm, ks in names
+                if sum(p == k[0] for p, k in zip(pks, ks, strict=True)) >= size - 1
+            ]
+            if not names:
+                continue
+            query = " ".join([r.query, *(words[k].norm for k in range(i + 1, last + 1))])
+            entries = self._exact.get(query)
+            if entries is not None:
+                surface = _trim(text[spans[i][0] + r.skip : spans[last][1]])
+                info, found = self._info_of_entries(entries, surface, query)
+                if info.score >= floor:
+                    out.append(_Candidate(i, last, r.skip, r.prefix, info, found))
+                continue
+            res = self._info_of_hits(self._search(query, floor))
+            if res is not None and res[0].entity_id in {nm.entity_id for nm, _ in names}:
+                out.append(_Candidate(i, last, r.skip, r.prefix, res[0], res[1]))
+        return out
+
+    # ------------------------------------------------------------------ the guard
+    def _alone_ok(self, c: _Candidate, w: _Word, token: str) -> bool | None:
+        """May a one-word candidate be a mention on its own? (see "The precision guard")
+
+        True: yes; None: only after a title; False: no.
+        """
+        name = c.name
+        alone = name.alone if name is not None else None
+        if alone == "always":
+            return True
+        if alone == "never":
+            return False
+        if w.lang != "ar":  # a Latin word alone is a name when written as one: Reuters, CNN (not "the")
+            return token[c.skip : c.skip + 1].isupper()
+        reading_zipf = next((r.zipf for r in w.readings if r.skip == c.skip), w.zipf)
+        common = max(w.zipf, reading_zipf)
+        if common >= FUNCTION_ZIPF:
+            return False
+        curated = name.curated if name is not None else True
+        return True if curated or common < COMMON_ZIPF else None
+
+    # ------------------------------------------------------------------ scanning
+    def find(self, text: str, min_score: float) -> list[Mention]:
+        """Every mention scoring at least ``min_score``, in order, non-overlapping."""
+        return self._find(text, min_score, None, False)[0]
+
+    def segment(self, text: str, min_score: float) -> list[tuple[str, int | None]]:
+        """``text`` as words and mentions, in order: ``(normalized text, entity id or None)``.
+
+        A mention (its proclitic included) is one item however many words it
+        spans; every other word is one item with no entity.  The translation
+        memory compares segments this way, so every spelling of one entity is
+        the same token.
+        """
+        _spans, words, chosen = self._scan(text, min_score)
+        out: list[tuple[str, int | None]] = []
+        k = 0
+        i = 0
+        while i < len(words):
+            c = chosen[k] if k < len(chosen) else None
+            if c is not None and c.first == i:
+                out.append((" ".join(w.norm for w in words[c.first : c.last + 1]), c.info.entity_id))
+                i = c.last + 1
+                k += 1
+                continue
+            if words[i].norm:
+                out.append((words[i].norm, None))
+            i += 1
+        return out
+
+    def _scan(
+        self, text: str, min_score: float
+    ) -> tuple[list[tuple[int, int]], list[_Word], list[_Candidate]]:
+        """The words of ``text`` (offsets, analyses) and the mentions chosen among them."""
+        if not text:
+            return [], [], []
+        floor = float(min_score) if min_score == min_score else 0.0  # NaN: everything
+        with gc_paused():
+            matches = list(_WORD_RE.finditer(text))
+            spans = [m.span() for m in matches]
+            words = [self._word(m.group()) for m in matches]
+            if not self.size:
+                return spans, words, []
+            cands = self._candidates(text, spans, words, floor)
+            return spans, words, self._settle(cands, text, spans, words)
+
+    def _find(
+        self, text: str, min_score: float, rewrite_at: float | None, expand_aliases: bool
+    ) -> tuple[list[Mention], str | None]:
+        if not self.size or not text:
+            return [], None
+        spans, _words, chosen = self._scan(text, min_score)
+        mentions: list[Mention] = []
+        pieces: list[str] = []
+        pos = 0
+        for c in chosen:
+            start = spans[c.first][0] + c.skip
+            end = spans[c.last][1]
+            surface = text[start:end]
+            trimmed = _trim(surface)
+            end -= len(surface) - len(trimmed)
+            prefix = text[spans[c.first][0] : start]
+            m = Mention(start, end, trimmed, prefix, c.info)
+            if rewrite_at is not None and c.info.score >= rewrite_at and not c.info.ambiguous:
+                repl = self._rewrite(c.info, trimmed, prefix, expand_aliases)
+                if repl != trimmed:
+                    m = m._replace(replaced=True, replacement=repl)
+                    pieces += [text[pos:start], repl]
+                    pos = end
+            mentions.append(m)
+        if not pieces:
+            return mentions, None
+        pieces.append(text[pos:])
+        return mentions, "".join(pieces)
+
+    def _settle(
+        self, cands: list[_Candidate], text: str, spans: list[tuple[int, int]], words: list[_Word]
+    ) -> list[_Candidate]:
+        """Leftmost first, longest first, never overlapping; one-word names pass the guard."""
+        cands.sort(key=lambda c: (c.first, c.first - c.last, -c.info.score, c.skip))
+        accepted: list[_Candidate] = []
+        waiting: list[_Candidate] = []
+        end = -1
+        for c in cands:
+            if c.first <= end:
+                continue
+            if c.needs_context:
+                waiting.append(c)
+                continue
+            accepted.append(c)
+            end = c.last
+        if waiting:
+            taken = {k for c in accepted for k in range(c.first, c.last + 1)}
+            for c in waiting:
+                if c.first in taken:
+                    continue
+                if self._in_context(c, text, spans, words, taken):
+                    accepted.append(c)
+                    taken.add(c.first)
+            accepted.sort(key=lambda c: c.first)
+        return accepted
+
+    def _in_context(
+        self, c: _Candidate, text: str, spans: list[tuple[int, int]], words: list[_Word], taken: set[int]
+    ) -> bool:
+        """A common word is a name right after a title (الرئيس عباس, الوزير ...)."""
+        i = c.first
+        if i == 0 or i - 1 in taken or not _joinable(text[spans[i - 1][1] : spans[i][0]]):
+            return False
+        prev = words[i - 1]
+        return prev.norm in TITLES or any(r.query in TITLES for r in prev.readings)
+
+    # ------------------------------------------------------------------ rewriting
+    def normalize(
+        self,
+        text: str,
+        min_score: float = REWRITE_MIN_SCORE,
+        annotate: str | None = None,
+        expand_aliases: bool = False,
+        report_min_score: float | None = None,
+    ) -> NormalizeResult:
+        """Rewrite (or, with ``annotate``, annotate) every mention at or above ``min_score``."""
+        floor = min(min_score, report_min_score) if report_min_score is not None else min_score
+        if annotate is None:
+            found, new = self._find(text, floor, min_score, expand_aliases)
+            return NormalizeResult(text if new is None else new, found)
+        mentions = self.find(text, floor)
+        out: list[str] = []
+        pos = 0
+        seen: set[int] = set()
+        for idx, m in enumerate(mentions):
+            info = m.info
+            if info.score < min_score or info.lang != "ar" or info.entity_id in seen or info.ambiguous:
+                continue
+            seen.add(info.entity_id)
+            note = annotate.format(
+                surface=m.surface, english=info.english, arabic=info.arabic,
+                entity_id=info.entity_id, prefix=m.prefix,
+            )
+            if note == m.surface:
+                continue
+            out += [text[pos : m.start], note]
+            pos = m.end
+            mentions[idx] = m._replace(replaced=True, replacement=note)
+        if not out:
+            return NormalizeResult(text, mentions)
+        out.append(text[pos:])
+        return NormalizeResult("".join(out), mentions)
+
+    def _rewrite(self, info: MentionInfo, surface: str, prefix: str, expand_aliases: bool) -> str:
+        """The canonical spelling written in place of ``surface`` (see the module doc)."""
+        if info.lang != "ar":
+            return surface  # Latin mentions are reported, never rewritten
+        target = info.arabic
+        if info.reason == "alias" and not expand_aliases and info.short:
+            target = info.short
+        cp, art = PROCLITICS.get(normalize(prefix, "ar") if prefix else "", ("", False))
+        if target.startswith("ال") and len(target) > 3:
+            if art:  # the article is already in the prefix: وال + الصين -> والصين
+                target = target[2:]
+            elif cp.endswith("ل"):  # ل + الكرملين is written للكرملين, ل + اللجنة للجنة
+                target = target[2:] if target[2] == "ل" else target[1:]
+        have, want = normalize(surface, "ar").split(), normalize(target, "ar").split()
+        if len(have) > len(want) and any(
+            have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1)
+        ):
+            return surface  # a longer wording holding the name as written (وكالة سبوتنيك)
+        out = _keep_separators(surface, target)
+        if "".join(ch for ch in surface if ch not in _MARKS) == out:
+            return surface  # the house spelling with marks on it: the marks stay
+        return out
+
+
+def _trim(surface: str) -> str:
+    """A span without the marks and invisible characters after its last letter."""
+    end = len(surface)
+    while end and surface[end - 1] in _MARKS:
+        end -= 1
+    return surface[:end]
+
+
+def _keep_separators(surface: str, target: str) -> str:
+    """``target``'s words in place of ``surface``'s, keeping the text between them."""
+    words = list(_WORD_RE.finditer(surface))
+    new = target.split()
+    if len(words) != len(new) or len(words) < 2:
+        return target
+    out = []
+    pos = 0
+    for m, w in zip(words, new, strict=True):
+        out.append(surface[pos : m.start()])
+        out.append(w)
+        pos = m.end()
+    out.append(surface[pos:])
+    return "".join(out)
+
+
+def _short_form(alias: str, canonical: str, aliases: list[str]) -> str:
+    """How a short form is written: as the matching words of the canonical name,
+    else as the first alias that sounds the same, else as stored."""
+    want = [token_keys(t).sk for t in normalize(alias, "ar").split()]
+    if not want:
+        return alias
+    words = canonical.split()
+    folded = [normalize(w, "ar").split() for w in words]
+    for i in range(len(words) - len(want) + 1):
+        window = folded[i : i + len(want)]
+        if all(len(f) == 1 for f in window) and [token_keys(f[0]).sk for f in window] == want:
+            return " ".join(words[i : i + len(want)])
+    for other in aliases:
+        if [token_keys(t).sk for t in normalize(other, "ar").split()] == want:
+            return other
+    return alias
+
+
+__all__ = [
+    "DEFAULT_ANNOTATION",
+    "MAX_GAP",
+    "PROCLITICS",
+    "REWRITE_MIN_SCORE",
+    "TITLES",
+    "Mention",
+    "MentionInfo",
+    "NameRow",
+    "NormalizeResult",
+    "Recognizer",
+]
