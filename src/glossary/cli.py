@@ -163,11 +163,20 @@ def add(
             "--frequency", min=0, help="How often the name is attested; ranks it above rarer equal matches."
         ),
     ] = None,
+    alone: Annotated[
+        str | None,
+        typer.Option(
+            "--alone",
+            help="May a one-word spelling be a name on its own in running text: always, never, or auto "
+            "(default: the recognizer decides; a common word needs a title before it).",
+        ),
+    ] = None,
 ) -> None:
     """Add an entity with its spellings."""
     with open_glossary() as g:
         eid = g.add(
-            english, arabic, kind=kind, variants=variant or [], aliases=alias or [], note=note, frequency=frequency
+            english, arabic, kind=kind, variants=variant or [], aliases=alias or [], note=note, frequency=frequency,
+            alone=alone,
         )
     out.print(f"added entity {eid}: {english} = {arabic}", markup=False)
 
@@ -177,10 +186,18 @@ def add_variant(
     entity_id: Annotated[int, typer.Argument(help="Entity id (see `glossary lookup`).")],
     text: Annotated[str, typer.Argument(help="The spelling to add.")],
     alias: Annotated[bool, typer.Option("--alias", help="Record it as a short form.")] = False,
+    alone: Annotated[
+        str | None,
+        typer.Option(
+            "--alone",
+            help="May a one-word spelling be a name on its own in running text: always, never, or auto "
+            "(default: the recognizer decides; a common word needs a title before it).",
+        ),
+    ] = None,
 ) -> None:
     """Record another spelling of an entity."""
     with open_glossary() as g:
-        nid = g.add_variant(entity_id, text, role="alias" if alias else "variant")
+        nid = g.add_variant(entity_id, text, role="alias" if alias else "variant", alone=alone)
     out.print(f"name {nid} on entity {entity_id}: {text}", markup=False)
 
 
@@ -214,6 +231,14 @@ def import_(
             f"(fields: {', '.join(formats.TABLE_FIELDS)}).",
         ),
     ] = None,
+    curated: Annotated[
+        bool,
+        typer.Option(
+            "--curated",
+            help="The file is a list a person checked: its one-word spellings may be names on their own "
+            "even when they are common words (a bulk import's are not).",
+        ),
+    ] = False,
 ) -> None:
     """Import a glossary file in one transaction: nothing is imported from a file that fails."""
     mapping = formats.parse_columns(columns)
@@ -221,7 +246,7 @@ def import_(
         warnings.simplefilter("always")
         try:
             g.import_file(file, format=fmt, on_conflict=on_conflict, skip_bad_rows=skip_bad_rows,
-                          columns=mapping or None)
+                          columns=mapping or None, curated=curated)
         finally:
             for w in caught:
                 err.print(f"glossary: warning: {w.message}", markup=False)
