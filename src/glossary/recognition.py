@@ -175,7 +175,7 @@ class _Word:
     readings: list[_Reading]
     sk: str  #: consonant skeleton of the normalized word (names of several words are checked on it)
     pk: str  #: phonetic key of the normalized word
-    rare: bool  #: no reading's core is a common word
+    rare: bool  #: neither the word nor any reading's core is a common word (Zipf < COMMON_ZIPF)
     #: what the word alone resolves to, per reporting threshold (computed when first needed)
     alone: dict[float, list[_Candidate]] = field(default_factory=dict)
     #: the readings a stored name of several words may start with (computed when first needed)
@@ -202,12 +202,13 @@ def _analyze(word: str) -> _Word:
     arabic = has_arabic(word)
     lang: Lang = "ar" if arabic else "en"
     norm = normalize(word, lang)
-    if not norm or " " in norm:
+    if not norm or " " in norm or norm == "ال":  # the article written apart is no name
         return _Word(norm, "", 0.0, [], "", "", False)
     z = word_zipf(norm) if arabic else 0.0
     keys = token_keys(norm)
     if not arabic:
-        return _Word(norm, lang, z, [_Reading(0, 0, "", False, norm, 0.0, keys.sk, keys.pk)], keys.sk, keys.pk, True)
+        reading = _Reading(0, 0, "", False, norm, 0.0, keys.sk, keys.pk)
+        return _Word(norm, lang, z, [reading], keys.sk, keys.pk, True)
     readings: list[_Reading] = []
     # the letters of a written prefix, as the text writes them (marks inside skipped)
     stripped = "".join(ch for ch in word if ch not in _MARKS)
@@ -231,8 +232,8 @@ def _analyze(word: str) -> _Word:
             if cp.endswith("ل") and core.startswith("ل") and len(core) > 3:
                 # للجنة = ل + اللجنة (the article's alef and one lam are not written)
                 readings.append(_reading(_letters_offset(word, len(cp)), whole, cp, "ال" + core, core_zipf))
-    rare = all(r.zipf < COMMON_ZIPF for r in readings) and z < COMMON_ZIPF
-    return _Word(norm, lang, z, readings, keys.sk, keys.pk, rare)
+    common = max([z, *(r.zipf for r in readings)])
+    return _Word(norm, lang, z, readings, keys.sk, keys.pk, common < COMMON_ZIPF)
 
 
 def _reading(skip: int, skip_all: int, prefix: str, query: str, zipf: float) -> _Reading:
@@ -618,12 +619,14 @@ class Recognizer:
                     self._keyed(out, token, w, r, (info, name))
                 continue
             # a stored spelling with the article added or dropped (والعقاد: وال + عقاد; قصر كرملين)
-            if w.lang == "ar" and len(first) >= 3 and (
-                (r.art and first[2:] in self._exact) or (not r.art and "ال" + first in self._exact)
-            ):
-                self._keyed(out, token, w, r, self._info_of_hits(self._search(first, floor)))
+            other = (first[2:] if r.art else "ال" + first) if w.lang == "ar" and len(first) >= 3 else ""
+            owners = self._exact.get(other)
+            if owners is not None:
+                res = self._info_of_hits(self._search(first, floor))
+                if res is not None and res[0].entity_id in {e.name.entity_id for e in owners}:
+                    self._keyed(out, token, w, r, res)
                 continue
-            # a rare word that sounds like a stored spelling (see "Spellings stored nowhere")
+            # a rare word that sounds like a stored spelling (see "The precision guard")
             if not w.rare or w.lang != "ar" or len(first) < 3:
                 continue
             spaced = r.sk in self._joined or (r.art and token_keys(first[2:]).sk in self._joined)
@@ -792,7 +795,8 @@ class Recognizer:
         self, cands: list[_Candidate], text: str, spans: list[tuple[int, int]], words: list[_Word]
     ) -> list[_Candidate]:
         """Leftmost first, longest first, never overlapping; one-word names pass the guard."""
-        cands.sort(key=lambda c: (c.first, c.first - c.last, -c.info.score, c.skip))
+        # longest first; of one extent, a stored spelling, then the shortest proclitic, then the score
+        cands.sort(key=lambda c: (c.first, c.first - c.last, not c.info.stored, c.skip, -c.info.score))
         accepted: list[_Candidate] = []
         waiting: list[_Candidate] = []
         end = -1
@@ -823,7 +827,11 @@ class Recognizer:
         if i == 0 or i - 1 in taken or not _joinable(text[spans[i - 1][1] : spans[i][0]]):
             return False
         prev = words[i - 1]
-        return prev.norm in TITLES or any(r.query in TITLES for r in prev.readings)
+        if not (prev.norm in TITLES or any(r.query in TITLES for r in prev.readings)):
+            return False
+        # a title is followed by a name or by a noun (رئيس الوزراء، وزير الخارجية): the word must look like a name
+        query = next((r.query for r in words[i].readings if c.skip in (r.skip, r.skip_all)), words[i].norm)
+        return self.looks_like_a_name(query) >= 0.0
 
     # ------------------------------------------------------------------ rewriting
     def normalize(
