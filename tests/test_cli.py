@@ -132,3 +132,27 @@ def test_lookup_names_the_line_of_bad_input(cli) -> None:
         "glossary: error: <stdin>:2: not UTF-8 (byte 0xff at offset 13); "
         "convert it to UTF-8 first (for example: iconv -f CP1256 -t UTF-8)"
     )
+
+
+def test_add_alone_setting(cli, tmp_path: Path) -> None:
+    """``--alone never`` keeps a name that is also a common word (صور: Tyre, "pictures") from being
+    found on its own; a setting other than always, never or auto is a one-line usage error."""
+    db = str(tmp_path / "alone.db")
+    bad = cli("--db", db, "add", "Tyre", "صور", "--kind", "place", "--alone", "sometimes")
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "glossary: error: unknown alone setting 'sometimes'; use always, never or auto"
+    assert bad.stdout == ""
+    added = cli("--db", db, "add", "Tyre", "صور", "--kind", "place", "--alone", "never")
+    assert added.returncode == 0, added.stderr
+    shown = json.loads(cli("--db", db, "show", "1", "--json").stdout)
+    assert {n["text"]: (n["alone"], n["curated"]) for n in shown["names"]} == {
+        "صور": ("never", True), "Tyre": ("never", True),
+    }
+    variant = cli("--db", db, "add-variant", "1", "مدينة صور", "--alone", "auto")
+    assert variant.returncode == 0, variant.stderr
+    report = tmp_path / "r.json"
+    text = "قصفت الطائرات صور ثم مدينة صور\n"
+    r = cli("--db", db, "normalize", "-", "--report", str(report), input=text)
+    assert (r.returncode, r.stdout) == (0, text), r.stderr
+    mentions = [m for f in json.loads(report.read_text(encoding="utf-8"))["files"] for m in f["mentions"]]
+    assert [(m["surface"], m["english"]) for m in mentions] == [("مدينة صور", "Tyre")]

@@ -429,3 +429,43 @@ def test_props_json_is_json_dumps() -> None:
     value = {"tmx": {"tu": {"tuid": "7", "creationtool": 'a "quoted"\\ tool\n'},
                      "props": [["x-domain", "أخبار"]], "source": {"lang": "ar-SA", "notes": ["\x01é"]}}}
     assert tm_module._to_json(value) == json.dumps(value, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------------- issue 14: one recognizer
+
+PYONGYANG_UNIT = "وتخضع بيونغ يانغ لسلسلة عقوبات دولية بسبب برامجها للأسلحة"
+PYONGYANG_EN = "Pyongyang is subject to a series of international sanctions over its weapons programs"
+
+
+@pytest.mark.parametrize("defaults", [True, False])
+def test_spelling_variant_scores_100_and_concordance_finds_either(tmp_path: Path, defaults: bool) -> None:
+    """The issue's case: searched with بيونج يانج, the unit holding بيونغ يانغ scores 100, with the
+    bundled glossary (the spelling is a stored variant) and with a store holding only بيونغ يانغ."""
+    g = Glossary.open(tmp_path / "g.db", defaults=defaults)
+    if not defaults:
+        g.add("Pyongyang", "بيونغ يانغ", kind="place")
+        (m,) = g.find_mentions("بيونج يانج")
+        assert m.english == "Pyongyang" and not m.stored
+    uid = g.tm.add(PYONGYANG_UNIT, PYONGYANG_EN)
+    other = g.tm.add("وتخضع روسيا لسلسلة عقوبات دولية بسبب الحرب", "Russia is subject to sanctions")
+    hit = g.tm.search(PYONGYANG_UNIT.replace("بيونغ يانغ", "بيونج يانج"))[0]
+    assert (hit.unit_id, hit.score, hit.repaired) == (uid, 100, False)
+    for spelling in ("بيونغ يانغ", "بيونج يانج"):
+        assert [h.unit_id for h in g.tm.concordance(spelling)] == [uid]
+    assert {h.unit_id for h in g.tm.concordance("لسلسلة عقوبات")} == {uid, other}
+    g.close()
+
+
+def test_cli_concordance_under_either_spelling(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    # an explicit new store is empty: بيونج يانج is stored nowhere
+    r = run_cli(db, "--db", str(db), "add", "Pyongyang", "بيونغ يانغ", "--kind", "place")
+    assert r.returncode == 0, r.stderr
+    assert run_cli(db, "--db", str(db), "tm", "add", PYONGYANG_UNIT, PYONGYANG_EN).returncode == 0
+    for spelling in ("بيونج يانج", "بيونغ يانغ"):
+        r = run_cli(db, "--db", str(db), "tm", "concordance", spelling, "--json")
+        assert r.returncode == 0, r.stderr
+        assert [h["target"] for h in json.loads(r.stdout)] == [PYONGYANG_EN]
+    r = run_cli(db, "--db", str(db), "tm", "search", PYONGYANG_UNIT.replace("بيونغ يانغ", "بيونج يانج"), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)[0]["score"] == 100
