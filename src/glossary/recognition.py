@@ -60,8 +60,12 @@ mention of one word standing alone needs evidence:
   the commonest nouns and verbs) is not a name on its own; a spelling from a
   bulk import (``curated`` false) must not be a common word
   (:data:`~glossary.common_words.COMMON_ZIPF`) either;
-* context rescues a common word: a title before it (:data:`TITLES`: الرئيس،
-  وزير، الزعيم …) or an accepted mention right next to it.
+* a title before it (:data:`TITLES`: الرئيس، وزير، الزعيم …) rescues a common word
+  from a bulk import, if its letters look like a name's (:mod:`glossary.name_likeness`:
+  رئيس الوزراء is no name);
+* a spelling stored nowhere must be rare, and look more like a name than like an
+  ordinary word, or differ from a stored spelling only within a sound class
+  (:data:`SAME_SOUNDS_SCORE`).
 
 Names of two or more words need no more evidence.  A span two entities match
 equally well (same score and role) is reported ``ambiguous`` and never rewritten.
@@ -522,6 +526,12 @@ class Recognizer:
             if order:
                 best = next((e for e in top if e.name.entity_id == order[0]), best)
         name = best.name
+        score = best.score
+        if score < 99.0:  # an alias (95): lookup checks it against the English name, as any match below 99
+            hits = self._search(query, 0.0)
+            hit = next((h for h in hits if h.entity_id == name.entity_id), None)
+            if hit is not None:
+                score = hit.score
         if ambiguous:  # the guard judges the spelling: what any of its owners says for it
             alones = {e.name.alone for e in top}
             alone = "always" if "always" in alones else "never" if alones == {"never"} else None
@@ -534,7 +544,7 @@ class Recognizer:
         else:
             reason = "exact" if surface == name.text else "orthographic"
         eng, ara, kind = self.entities[name.entity_id]
-        info = MentionInfo(name.entity_id, eng, ara, best.score, reason, True, name.lang,
+        info = MentionInfo(name.entity_id, eng, ara, score, reason, True, name.lang,
                            self._shorts.get(name.name_id), ambiguous, kind)
         return info, name
 
@@ -710,7 +720,7 @@ class Recognizer:
             return False
         if w.lang != "ar":  # a Latin word alone is a name when written as one: Reuters, CNN (not "the")
             return token[c.skip : c.skip + 1].isupper()
-        reading_zipf = next((r.zipf for r in w.readings if r.skip == c.skip), w.zipf)
+        reading_zipf = next((r.zipf for r in w.readings if c.skip in (r.skip, r.skip_all)), w.zipf)
         common = max(w.zipf, reading_zipf)
         if common >= FUNCTION_ZIPF:
             return False
