@@ -105,6 +105,9 @@ REWRITE_MIN_SCORE = 90.0
 #: A one-word spelling stored nowhere that looks more like an ordinary word than like a
 #: name is a mention only at this score or more: the same sound classes (سيرجي / سيرغي).
 SAME_SOUNDS_SCORE = 90.0
+#: Of two readings of one word, each letter read as a proclitic must buy this much score:
+#: و، ب، ل are also the first letters of many names.
+PROCLITIC_COST = 5.0
 #: Default annotation: the text of the mention, then the English name.
 DEFAULT_ANNOTATION = "{surface} ({english})"
 #: Most separator characters between two words of one name (``"قاعدة "فوستوشني`` has two).
@@ -425,6 +428,7 @@ class Recognizer:
         self._shorts: dict[int, str] = {}
         self._gaps: dict[str, bool] = {}
         self._ties: dict[str, list[int]] = {}
+        self._pairs: dict[tuple[str, str], bool] = {}  # two words: do they spell a stored one-word name?
         self._looks: Any = None
         self.size = 0
         with gc_paused():
@@ -496,6 +500,7 @@ class Recognizer:
         self._resolved.clear()
         self._gaps.clear()
         self._ties.clear()
+        self._pairs.clear()
 
     @property
     def matcher_calls(self) -> int:
@@ -605,7 +610,12 @@ class Recognizer:
                 nxt = words[i + 1]
                 if w.rare and nxt.rare and w.lang == "ar" and nxt.lang == "ar" and join(i):
                     for r in w.readings:
-                        if token_keys(r.query + nxt.norm).sk in self._single_sk:
+                        pair = self._pairs.get((r.query, nxt.norm))
+                        if pair is None:
+                            pair = self._pairs[(r.query, nxt.norm)] = (
+                                token_keys(r.query + nxt.norm).sk in self._single_sk
+                            )
+                        if pair:
                             res = self._info_of_hits(self._search(f"{r.query} {nxt.norm}", floor))
                             if res is not None:
                                 out.append(_Candidate(i, i + 1, r.skip, r.prefix, res[0], res[1]))
@@ -730,7 +740,8 @@ class Recognizer:
     # ------------------------------------------------------------------ scanning
     def find(self, text: str, min_score: float) -> list[Mention]:
         """Every mention scoring at least ``min_score``, in order, non-overlapping."""
-        return self._find(text, min_score, None, False)[0]
+        with gc_paused():  # its objects are not garbage; collections would walk the whole index
+            return self._find(text, min_score, None, False)[0]
 
     def segment(self, text: str, min_score: float) -> list[tuple[str, int | None]]:
         """``text`` as words and mentions, in order: ``(normalized text, entity id or None)``.
@@ -740,7 +751,8 @@ class Recognizer:
         memory compares segments this way, so every spelling of one entity is
         the same token.
         """
-        _spans, words, chosen = self._scan(text, min_score)
+        with gc_paused():
+            _spans, words, chosen = self._scan(text, min_score)
         out: list[tuple[str, int | None]] = []
         k = 0
         i = 0
@@ -763,14 +775,13 @@ class Recognizer:
         if not text:
             return [], [], []
         floor = float(min_score) if min_score == min_score else 0.0  # NaN: everything
-        with gc_paused():
-            matches = list(_WORD_RE.finditer(text))
-            spans = [m.span() for m in matches]
-            words = [self._word(m.group()) for m in matches]
-            if not self.size:
-                return spans, words, []
-            cands = self._candidates(text, spans, words, floor)
-            return spans, words, self._settle(cands, text, spans, words)
+        matches = list(_WORD_RE.finditer(text))
+        spans = [m.span() for m in matches]
+        words = [self._word(m.group()) for m in matches]
+        if not self.size:
+            return spans, words, []
+        cands = self._candidates(text, spans, words, floor)
+        return spans, words, self._settle(cands, text, spans, words)
 
     def _find(
         self, text: str, min_score: float, rewrite_at: float | None, expand_aliases: bool
@@ -805,8 +816,10 @@ class Recognizer:
         self, cands: list[_Candidate], text: str, spans: list[tuple[int, int]], words: list[_Word]
     ) -> list[_Candidate]:
         """Leftmost first, longest first, never overlapping; one-word names pass the guard."""
-        # longest first; of one extent, a stored spelling, then the shortest proclitic, then the score
-        cands.sort(key=lambda c: (c.first, c.first - c.last, not c.info.stored, c.skip, -c.info.score))
+        # longest first; of one extent, a stored spelling first, then the best score once each letter
+        # read as a proclitic has cost PROCLITIC_COST (باجت is not ب + اجت), then the shortest proclitic
+        cands.sort(key=lambda c: (c.first, c.first - c.last, not c.info.stored,
+                                  PROCLITIC_COST * len(c.prefix) - c.info.score, c.skip))
         accepted: list[_Candidate] = []
         waiting: list[_Candidate] = []
         end = -1
@@ -855,7 +868,8 @@ class Recognizer:
         """Rewrite (or, with ``annotate``, annotate) every mention at or above ``min_score``."""
         floor = min(min_score, report_min_score) if report_min_score is not None else min_score
         if annotate is None:
-            found, new = self._find(text, floor, min_score, expand_aliases)
+            with gc_paused():
+                found, new = self._find(text, floor, min_score, expand_aliases)
             return NormalizeResult(text if new is None else new, found)
         mentions = self.find(text, floor)
         out: list[str] = []
