@@ -7,7 +7,7 @@ and Zeeman).  The letters tell them apart more often than not: Arabic words
 are built from roots with prefixes and suffixes (ال، ت، ي، ـها، ـان، ـات),
 transliterated names have their own shapes (long vowels, غ for g, تش, ـسكي).
 
-:class:`NameLikeness` compares two character trigram models (add-½ smoothing,
+:class:`NameLikeness` compares two character 4-gram models (add-½ smoothing,
 word boundaries marked): one of the glossary's own one-word Arabic spellings,
 one of the common Arabic words of :mod:`glossary.common_words`.  It returns the
 log-likelihood ratio per character: above 0 the word is likelier under the
@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
-_ORDER = 3
+_ORDER = 4
 
 
 def _grams(word: str) -> list[str]:
@@ -34,7 +34,7 @@ def _grams(word: str) -> list[str]:
 
 
 class _Model:
-    """Character trigram counts of a set of words."""
+    """Character 4-gram counts of a set of words."""
 
     __slots__ = ("contexts", "grams")
 
