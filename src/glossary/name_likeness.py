@@ -8,8 +8,10 @@ are built from roots with prefixes and suffixes (ال، ت، ي، ـها، ـا�
 transliterated names have their own shapes (long vowels, غ for g, تش, ـسكي).
 
 :class:`NameLikeness` compares two character 4-gram models (add-½ smoothing,
-word boundaries marked): one of the glossary's own one-word Arabic spellings,
-one of the common Arabic words of :mod:`glossary.common_words`.  It returns the
+word boundaries marked): one of names — the glossary's own Arabic spellings and
+the 50,000 words of Wikidata's Arabic name labels shipped in ``data/names-ar.txt``
+(CC0, written by ``scripts/build_name_words.py``), so that a small glossary has a
+model too — and one of the common Arabic words of :mod:`glossary.common_words`.  It returns the
 log-likelihood ratio per character: above 0 the word is likelier under the
 names, below 0 under the words.
 
@@ -52,11 +54,19 @@ def _words_model() -> _Model:
     return _Model(table())
 
 
+@cache
+def _bundled_names() -> frozenset[str]:
+    from .store import bundled_data_dir
+
+    with open(bundled_data_dir() / "names-ar.txt", encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if line.strip() and not line.startswith("#"))
+
+
 class NameLikeness:
     """Log-likelihood ratio per character of "a name like these" against "a common word"."""
 
     def __init__(self, names: Iterable[str]) -> None:
-        self._names = _Model(names)
+        self._names = _Model(_bundled_names().union(names))
         self._words = _words_model()
         letters = {g[-1] for g in self._names.grams} | {g[-1] for g in self._words.grams}
         self._alphabet = len(letters) + 1
