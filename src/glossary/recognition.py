@@ -60,6 +60,8 @@ mention of one word standing alone needs evidence:
   the commonest nouns and verbs) is not a name on its own; a spelling from a
   bulk import (``curated`` false) must not be a common word
   (:data:`~glossary.common_words.COMMON_ZIPF`) either;
+* a definite nisba word (ال…ي، ال…ية: الدولية، المصري) right after a definite word is an
+  adjective agreeing with it (المنظمة الدولية، الحكومة المصرية), not a name;
 * a title before it (:data:`TITLES`: الرئيس، وزير، الزعيم …) rescues a common word
   from a bulk import, if its letters look like a name's (:mod:`glossary.name_likeness`:
   رئيس الوزراء is no name);
@@ -398,6 +400,7 @@ class _Candidate:
     info: MentionInfo
     name: NameRow | None  #: the stored spelling matched (its alone/curated settings)
     needs_context: bool = False  #: a one-word name that is a common word: only after a title
+    attributive: bool = False  #: ال + a nisba ending (الدولية، المصري): an adjective after a definite word
 
 
 class Recognizer:
@@ -623,6 +626,9 @@ class Recognizer:
             alone = w.alone.get(floor)
             if alone is None:
                 alone = w.alone[floor] = self._alone(text[spans[i][0] : spans[i][1]], w, floor)
+            if alone and i and words[i - 1].norm.startswith("ال") and join(i - 1):
+                # ال + nisba right after a definite word is an adjective: المنظمة الدولية، الحكومة المصرية
+                alone = [c for c in alone if not c.attributive]
             for c in alone:
                 out.append(_Candidate(i, i, c.skip, c.prefix, c.info, c.name, c.needs_context))
         return out
@@ -640,7 +646,8 @@ class Recognizer:
                 continue
             # a stored spelling with the article added or dropped (والعقاد: وال + عقاد; قصر كرملين)
             other = (first[2:] if r.art else "ال" + first) if w.lang == "ar" and len(first) >= 3 else ""
-            owners = self._exact.get(other)
+            # without the article a common word is that word (دولي، شرق، رأي for الدولي، الشرق، الرأي)
+            owners = self._exact.get(other) if r.art or r.zipf < COMMON_ZIPF else None
             if owners is not None:
                 res = self._info_of_hits(self._search(first, floor))
                 if res is not None and res[0].entity_id in {e.name.entity_id for e in owners}:
@@ -672,6 +679,10 @@ class Recognizer:
         ok = self._alone_ok(c, w, token)
         if ok is not False:
             c.needs_context = ok is None
+            c.attributive = (
+                not r.prefix and r.query.startswith("ال") and r.query.endswith(("ي", "يه")) and len(r.query) >= 5
+                and (name is None or name.alone != "always")
+            )
             out.append(c)
 
     def _multi_candidates(
