@@ -28,6 +28,10 @@ from .normalize import normalize_arabic
 #: A word at least this common (once per million words) is an ordinary word before
 #: it is a name: a spelling from a bulk import is not a mention on its own when it is one.
 COMMON_ZIPF = 3.0
+#: A word just above COMMON_ZIPF but below this (once to three times per million words) may be a name
+#: often written in news (أدامز Adams, أجاثا Agatha) rather than a word: the recognizer then lets the
+#: word's letters decide (:mod:`glossary.name_likeness`).
+NAMELIKE_ZIPF = 3.5
 #: A word at least this common (function words and the commonest nouns and verbs: في من
 #: على أن قال كان) is not a mention on its own whoever stored it.
 FUNCTION_ZIPF = 6.0
@@ -60,4 +64,4 @@ def zipf_normalized(word: str) -> float:
     return table().get(word, 0.0)
 
 
-__all__ = ["COMMON_ZIPF", "FUNCTION_ZIPF", "table", "zipf", "zipf_normalized"]
+__all__ = ["COMMON_ZIPF", "FUNCTION_ZIPF", "NAMELIKE_ZIPF", "table", "zipf", "zipf_normalized"]

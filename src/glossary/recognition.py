@@ -67,7 +67,11 @@ mention of one word standing alone needs evidence:
   رئيس الوزراء is no name);
 * a spelling stored nowhere must be rare, and look more like a name than like an
   ordinary word, or differ from a stored spelling only within a sound class
-  (:data:`SAME_SOUNDS_SCORE`).
+  (:data:`SAME_SOUNDS_SCORE`);
+* a word just above the common threshold
+  (:data:`~glossary.common_words.NAMELIKE_ZIPF`: names often written in news, أدامز
+  Adams, أجاثا Agatha) may still be a name, stored in bulk or not, when its letters
+  look like a name's.
 
 Names of two or more words need no more evidence.  A span two entities match
 equally well (same score and role) is reported ``ambiguous`` and never rewritten.
@@ -95,7 +99,7 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any, NamedTuple
 
-from .common_words import COMMON_ZIPF, FUNCTION_ZIPF
+from .common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAMELIKE_ZIPF
 from .common_words import zipf_normalized as word_zipf
 from .keys import strip_article, token_keys
 from .matching import ALIAS_FACTOR, Hit, Matcher, gc_paused
@@ -185,6 +189,7 @@ class _Word:
     sk: str  #: consonant skeleton of the normalized word (names of several words are checked on it)
     pk: str  #: phonetic key of the normalized word
     rare: bool  #: neither the word nor any reading's core is a common word (Zipf < COMMON_ZIPF)
+    uncommon: bool  #: ... nor one of the commoner words (Zipf < NAMELIKE_ZIPF)
     #: what the word alone resolves to, per reporting threshold (computed when first needed)
     alone: dict[float, list[_Candidate]] = field(default_factory=dict)
     #: the readings a stored name of several words may start with (computed when first needed)
@@ -207,17 +212,17 @@ def _letters_offset(word: str, letters: int) -> int:
 
 def _analyze(word: str) -> _Word:
     if _DIGITS_ONLY.match(word):
-        return _Word(normalize(word, "en"), "", 0.0, [], "", "", False)
+        return _Word(normalize(word, "en"), "", 0.0, [], "", "", False, False)
     arabic = has_arabic(word)
     lang: Lang = "ar" if arabic else "en"
     norm = normalize(word, lang)
     if not norm or " " in norm or norm == "ال":  # the article written apart is no name
-        return _Word(norm, "", 0.0, [], "", "", False)
+        return _Word(norm, "", 0.0, [], "", "", False, False)
     z = word_zipf(norm) if arabic else 0.0
     keys = token_keys(norm)
     if not arabic:
         reading = _Reading(0, 0, "", False, norm, 0.0, keys.sk, keys.pk)
-        return _Word(norm, lang, z, [reading], keys.sk, keys.pk, True)
+        return _Word(norm, lang, z, [reading], keys.sk, keys.pk, True, True)
     readings: list[_Reading] = []
     # the letters of a written prefix, as the text writes them (marks inside skipped)
     stripped = "".join(ch for ch in word if ch not in _MARKS)
@@ -242,7 +247,7 @@ def _analyze(word: str) -> _Word:
                 # للجنة = ل + اللجنة (the article's alef and one lam are not written)
                 readings.append(_reading(_letters_offset(word, len(cp)), whole, cp, "ال" + core, core_zipf))
     common = max([z, *(r.zipf for r in readings)])
-    return _Word(norm, lang, z, readings, keys.sk, keys.pk, common < COMMON_ZIPF)
+    return _Word(norm, lang, z, readings, keys.sk, keys.pk, common < COMMON_ZIPF, common < NAMELIKE_ZIPF)
 
 
 def _reading(skip: int, skip_all: int, prefix: str, query: str, zipf: float) -> _Reading:
@@ -654,10 +659,12 @@ class Recognizer:
                     self._keyed(out, token, w, r, res)
                 continue
             # a rare word that sounds like a stored spelling (see "The precision guard")
-            if not w.rare or w.lang != "ar" or len(first) < 3:
+            if not w.uncommon or w.lang != "ar" or len(first) < 3:
                 continue
             spaced = r.sk in self._joined or (r.art and token_keys(first[2:]).sk in self._joined)
             namelike = spaced or self.looks_like_a_name(first) >= 0.0
+            if not (w.rare or namelike):
+                continue  # a word seen once per million words or more must look like a name
             if self.matcher.sounds_like(first, same_sounds=not namelike) or spaced:
                 res = self._info_of_hits(self._search(first, floor))
                 if res is not None and (namelike or res[0].score >= SAME_SOUNDS_SCORE):
@@ -746,7 +753,13 @@ class Recognizer:
         if common >= FUNCTION_ZIPF:
             return False
         curated = name.curated if name is not None else True
-        return True if curated or common < COMMON_ZIPF else None
+        if curated or common < COMMON_ZIPF:
+            return True
+        if common < NAMELIKE_ZIPF:  # a name often written (أدامز Adams) rather than a word, by its letters
+            query = next((r.query for r in w.readings if c.skip in (r.skip, r.skip_all)), w.norm)
+            if self.looks_like_a_name(query) >= 0.0:
+                return True
+        return None
 
     # ------------------------------------------------------------------ scanning
     def find(self, text: str, min_score: float) -> list[Mention]:
