@@ -190,6 +190,8 @@ class _Word:
     pk: str  #: phonetic key of the normalized word
     rare: bool  #: neither the word nor any reading's core is a common word (Zipf < COMMON_ZIPF)
     uncommon: bool  #: ... nor one of the commoner words (Zipf < NAMELIKE_ZIPF)
+    #: (pk, sk) of the word without its article (الغزالي for a stored غزالي), if it has one
+    bare: tuple[str, str] | None = None
     #: what the word alone resolves to, per reporting threshold (computed when first needed)
     alone: dict[float, list[_Candidate]] = field(default_factory=dict)
     #: the readings a stored name of several words may start with (computed when first needed)
@@ -247,7 +249,12 @@ def _analyze(word: str) -> _Word:
                 # للجنة = ل + اللجنة (the article's alef and one lam are not written)
                 readings.append(_reading(_letters_offset(word, len(cp)), whole, cp, "ال" + core, core_zipf))
     common = max([z, *(r.zipf for r in readings)])
-    return _Word(norm, lang, z, readings, keys.sk, keys.pk, common < COMMON_ZIPF, common < NAMELIKE_ZIPF)
+    stripped_article = strip_article(norm)
+    bare = None
+    if stripped_article is not None:
+        b = token_keys(stripped_article)
+        bare = (b.pk, b.sk)
+    return _Word(norm, lang, z, readings, keys.sk, keys.pk, common < COMMON_ZIPF, common < NAMELIKE_ZIPF, bare)
 
 
 def _reading(skip: int, skip_all: int, prefix: str, query: str, zipf: float) -> _Reading:
@@ -426,6 +433,7 @@ class Recognizer:
         # respelled beyond its skeleton) -> the names, with each word's (pk, sk)
         self._multi: dict[str, dict[int, dict[tuple[str, ...], list[_MultiName]]]] = {}
         self._seconds: dict[str, set[str]] = {}  # first word's skeleton -> second words' skeletons
+        self._by_second: dict[str, list[_MultiName]] = {}  # two-word names by their second word's skeleton
         self._thirds: dict[str, set[str]] = {}  # ... -> third words' (names of three words or more)
         self._joined: dict[str, list[NameRow]] = {}  # sk of a multi-word name written as one word
         self._single_sk: set[str] = set()  # sk of one-word Arabic spellings (two words spelling one)
@@ -437,6 +445,8 @@ class Recognizer:
         self._gaps: dict[str, bool] = {}
         self._ties: dict[str, list[int]] = {}
         self._pairs: dict[tuple[str, str], bool] = {}  # two words: do they spell a stored one-word name?
+        # (first word, second word, threshold) -> two-word names found with the first word respelled
+        self._second_cache: dict[tuple[str, str, float], list[tuple[int, str, MentionInfo, NameRow | None]]] = {}
         self._looks: Any = None
         self.size = 0
         with gc_paused():
@@ -494,6 +504,8 @@ class Recognizer:
         by_size = self._multi.setdefault(keys[0][1], {}).setdefault(len(keys), {})
         rest = tuple(k[1] for k in keys[1:])
         self._seconds.setdefault(keys[0][1], set()).add(rest[0])
+        if len(keys) == 2:  # a two-word name whose first word is respelled beyond its skeleton
+            self._by_second.setdefault(rest[0], []).append((name, keys))
         if len(keys) >= 3:
             self._thirds.setdefault(keys[0][1], set()).add(rest[1])
         by_size.setdefault(rest, []).append((name, keys))
@@ -509,6 +521,7 @@ class Recognizer:
         self._gaps.clear()
         self._ties.clear()
         self._pairs.clear()
+        self._second_cache.clear()
 
     @property
     def matcher_calls(self) -> int:
@@ -610,6 +623,9 @@ class Recognizer:
                 starts = w.starts
                 if starts is None:
                     starts = w.starts = [r for r in w.readings if r.sk in multi]
+                    if w.bare is not None and w.uncommon and w.bare[1] in multi:
+                        # الأرقم نجاتي for a stored أرقم نجاتي: the name looked up as written
+                        starts.append(_Reading(0, 0, "", False, w.norm, w.zipf, w.bare[1], w.bare[0]))
                 # names of several words starting here
                 for r in starts:
                     if join(i):
@@ -627,6 +643,9 @@ class Recognizer:
                             res = self._info_of_hits(self._search(f"{r.query} {nxt.norm}", floor))
                             if res is not None:
                                 out.append(_Candidate(i, i + 1, r.skip, r.prefix, res[0], res[1]))
+            # a two-word name whose first word (rare) is respelled beyond its skeleton: لودويج تشارلز
+            if i and w.lang == "ar" and w.sk in self._by_second and words[i - 1].rare and join(i - 1):
+                out.extend(self._second_candidates(text, spans, words, i, floor))
             # the word alone (what it resolves to depends on the word only: cached on it)
             alone = w.alone.get(floor)
             if alone is None:
@@ -708,16 +727,17 @@ class Recognizer:
             last = i + size - 1
             if last >= n or not all(join(k) for k in range(i, last)):
                 continue
-            rest = tuple(words[k].sk for k in range(i + 1, last + 1))
-            names = list(table.get(rest, ()))
-            if size >= 3:
-                for j in range(len(rest)):
-                    names += table.get((*rest[:j], "*", *rest[j + 1 :]), ())
+            names: list[_MultiName] = []
+            for rest in _rests(words, i + 1, last):
+                names += table.get(rest, ())
+                if size >= 3:
+                    for j in range(len(rest)):
+                        names += table.get((*rest[:j], "*", *rest[j + 1 :]), ())
             # every word but one sounds the same (same phonetic key), not only the same consonants
-            pks = (r.pk, *(words[k].pk for k in range(i + 1, last + 1)))
+            pks = [(r.pk,), *(_pks(words[k]) for k in range(i + 1, last + 1))]
             names = [
-                (nm, ks) for nm, ks in names
-                if sum(p == k[0] for p, k in zip(pks, ks, strict=True)) >= size - 1
+                (nm, ks) for nm, ks in dict.fromkeys(names)
+                if sum(k[0] in p for p, k in zip(pks, ks, strict=True)) >= size - 1
             ]
             if not names:
                 continue
@@ -733,6 +753,24 @@ class Recognizer:
             if res is not None and res[0].entity_id in {nm.entity_id for nm, _ in names}:
                 out.append(_Candidate(i, last, r.skip, r.prefix, res[0], res[1]))
         return out
+
+    def _second_candidates(
+        self, text: str, spans: list[tuple[int, int]], words: list[_Word], i: int, floor: float
+    ) -> list[_Candidate]:
+        """Two-word names whose second word is word ``i`` (same sounds) and whose first is respelled."""
+        w, prev = words[i], words[i - 1]
+        key = (prev.norm, w.norm, floor)
+        found = self._second_cache.get(key)
+        if found is None:
+            found = []
+            names = [(nm, ks) for nm, ks in self._by_second[w.sk] if ks[1][0] == w.pk]
+            wanted = {nm.entity_id for nm, _ in names}
+            for r in prev.readings if names else ():
+                res = self._info_of_hits(self._search(f"{r.query} {w.norm}", floor))
+                if res is not None and res[0].entity_id in wanted:
+                    found.append((r.skip, r.prefix, res[0], res[1]))
+            self._second_cache[key] = found
+        return [_Candidate(i - 1, i, skip, prefix, info, name) for skip, prefix, info, name in found]
 
     # ------------------------------------------------------------------ the guard
     def _alone_ok(self, c: _Candidate, w: _Word, token: str) -> bool | None:
@@ -940,6 +978,22 @@ class Recognizer:
         if "".join(ch for ch in surface if ch not in _MARKS) == out:
             return surface  # the house spelling with marks on it: the marks stay
         return out
+
+
+def _pks(w: _Word) -> tuple[str, ...]:
+    """The phonetic keys a word of a longer name may have: as written, and (an uncommon word: not
+    الكورية for كوريا) without its article."""
+    return (w.pk,) if w.bare is None or not w.uncommon else (w.pk, w.bare[0])
+
+
+def _rests(words: list[_Word], first: int, last: int) -> list[tuple[str, ...]]:
+    """The skeletons of words ``first..last``, each as written or without its article (at most 4 tuples)."""
+    out: list[tuple[str, ...]] = [()]
+    for k in range(first, last + 1):
+        w = words[k]
+        options = (w.sk,) if w.bare is None or not w.uncommon or len(out) >= 4 else (w.sk, w.bare[1])
+        out = [(*o, sk) for o in out for sk in options]
+    return out
 
 
 def _trim(surface: str) -> str:
