@@ -38,7 +38,10 @@ def build(shared: Path) -> str:
             for w in normalize_arabic(row["arabic"] or "").split():
                 if len(w) >= 3 and has_arabic(w) and w.isalpha():
                     words.add(w)
-    header = "# Arabic words of Wikidata name labels (NETransliteration COLING 2018, CC0); scripts/build_name_words.py\n"
+    header = (
+        "# Arabic words of Wikidata name labels (NETransliteration COLING 2018, CC0); "
+        "scripts/build_name_words.py\n"
+    )
     return header + "".join(w + "\n" for w in sorted(words))
 
 

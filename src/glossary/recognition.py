@@ -626,10 +626,18 @@ class Recognizer:
                     if w.bare is not None and w.uncommon and w.bare[1] in multi:
                         # الأرقم نجاتي for a stored أرقم نجاتي: the name looked up as written
                         starts.append(_Reading(0, 0, "", False, w.norm, w.zipf, w.bare[1], w.bare[0]))
-                # names of several words starting here
-                for r in starts:
-                    if join(i):
-                        out.extend(self._multi_candidates(text, spans, words, join, i, r, floor))
+                # names of several words starting here: the second word's skeleton (as written, or
+                # an uncommon word's without its article), or the second respelled and the third's
+                if starts:
+                    nxt = words[i + 1]
+                    second = {nxt.sk} if nxt.bare is None or not nxt.uncommon else {nxt.sk, nxt.bare[1]}
+                    third = words[i + 2].sk if i + 2 < n else ""
+                    for r in starts:
+                        if (
+                            (not second.isdisjoint(self._seconds[r.sk]) or third in self._thirds.get(r.sk, ()))
+                            and join(i)
+                        ):
+                            out.extend(self._multi_candidates(text, spans, words, join, i, r, floor))
                 # two rare words spelling a stored name of one (بيونغ يانغ / بيونغيانغ)
                 nxt = words[i + 1]
                 if w.rare and nxt.rare and w.lang == "ar" and nxt.lang == "ar" and join(i):
@@ -718,11 +726,6 @@ class Recognizer:
         """Names of several words starting with reading ``r`` of word ``i``: one candidate per length."""
         out: list[_Candidate] = []
         n = len(words)
-        # the second word's skeleton, or (the second respelled) the third's
-        if words[i + 1].sk not in self._seconds[r.sk] and not (
-            i + 2 < n and words[i + 2].sk in self._thirds.get(r.sk, ())
-        ):
-            return out
         for size, table in self._multi[r.sk].items():
             last = i + size - 1
             if last >= n or not all(join(k) for k in range(i, last)):
