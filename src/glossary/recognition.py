@@ -31,12 +31,19 @@ looked up with it.
 
 Candidates come from keys, never from a search per word
 -------------------------------------------------------
-* a **stored spelling** (normalized text equal to a stored one, with or without
-  its article) is resolved from a table: score 100, aliases 95
-  (:data:`glossary.matching.ALIAS_FACTOR`);
+* a **stored spelling** (normalized text equal to a stored one) is resolved from
+  a table: score 100; a stored short form (alias) is scored by the matcher, which
+  checks it against the English name as it checks any match below 99;
+* the same with the **article** added or dropped (والعقاد for عقاد, كرملين for
+  الكرملين; a common word never loses an article to become a name: دولي is not
+  الدولي);
 * names of **several words** are found from the consonant skeleton of their
-  first word and checked word by word on skeletons (:mod:`glossary.keys`):
-  a respelled word (سيرجي / سيرغي, بوتن / بوتين) keeps its skeleton;
+  first word and checked word by word on skeletons (:mod:`glossary.keys`): a
+  respelled word (سيرجي / سيرغي, بوتن / بوتين) keeps its skeleton, every word but
+  one must keep its phonetic key, an uncommon word may carry an article its
+  stored word lacks (الأرقم نجاتي), names of three words or more may have one word
+  respelled beyond recognition, and a two-word name whose first word is (لودويج
+  تشارلز for لودفيغ تشارلز) is found from its second;
 * **spacing**: one word spelling a stored name of two (بيونغيانغ), two words
   spelling a stored name of one;
 * a word stored nowhere is a candidate only when it is *rare* (not a common
@@ -74,7 +81,12 @@ mention of one word standing alone needs evidence:
   look like a name's.
 
 Names of two or more words need no more evidence.  A span two entities match
-equally well (same score and role) is reported ``ambiguous`` and never rewritten.
+equally well (the same score) is reported ``ambiguous``, for the entity ``lookup``
+puts first, and never rewritten.
+
+Of the candidates starting at one word, the longest wins; of one extent, a
+stored spelling, then the best score once each letter read as a proclitic has
+cost :data:`PROCLITIC_COST`, then the shortest proclitic.
 
 Rewriting
 ---------
