@@ -13,10 +13,11 @@ Scoring (0..100)
 ----------------
 Both segments are normalized (:func:`glossary.normalize.normalize`: diacritics,
 tatweel, hamza/alef/yeh/teh-marbuta folds, Arabic-Indic digits, punctuation to
-spaces, case) and split into word tokens.  Glossary entities found in a segment
-(any approved spelling, with a proclitic و/ب/ل/ف/ك allowed) become one
-placeholder token each, keyed by the entity, so every spelling of one entity is
-the same token; a run of digits is a number token.  The two token sequences are
+spaces, case) and split into word tokens.  Glossary entities the recognizer
+(:mod:`glossary.recognition`) finds in a segment (a stored spelling or one found
+through its keys, with its proclitic) become one placeholder token each, keyed by
+the entity, so every spelling of one entity is the same token; a run of digits is
+a number token.  The two token sequences are
 aligned (Levenshtein alignment over tokens) and the weighted edit distance is
 
     D = Σ cost(op):   insert or delete a token               1
