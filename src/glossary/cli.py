@@ -149,6 +149,17 @@ def init(
     out.print(f"{where}: {s['entities']} entities, {s['names']} names, {s['tm_units']} TM units", markup=False)
 
 
+#: ``--alone`` of ``add`` and ``add-variant``.
+_Alone = Annotated[
+    str | None,
+    typer.Option(
+        "--alone",
+        help="May a one-word spelling be a name on its own in running text: always, never, or auto "
+        "(default: the recognizer decides; a common word needs a title before it).",
+    ),
+]
+
+
 @app.command()
 def add(
     english: Annotated[str, typer.Argument(help="Canonical English spelling.")],
@@ -163,14 +174,7 @@ def add(
             "--frequency", min=0, help="How often the name is attested; ranks it above rarer equal matches."
         ),
     ] = None,
-    alone: Annotated[
-        str | None,
-        typer.Option(
-            "--alone",
-            help="May a one-word spelling be a name on its own in running text: always, never, or auto "
-            "(default: the recognizer decides; a common word needs a title before it).",
-        ),
-    ] = None,
+    alone: _Alone = None,
 ) -> None:
     """Add an entity with its spellings."""
     with open_glossary() as g:
@@ -186,14 +190,7 @@ def add_variant(
     entity_id: Annotated[int, typer.Argument(help="Entity id (see `glossary lookup`).")],
     text: Annotated[str, typer.Argument(help="The spelling to add.")],
     alias: Annotated[bool, typer.Option("--alias", help="Record it as a short form.")] = False,
-    alone: Annotated[
-        str | None,
-        typer.Option(
-            "--alone",
-            help="May a one-word spelling be a name on its own in running text: always, never, or auto "
-            "(default: the recognizer decides; a common word needs a title before it).",
-        ),
-    ] = None,
+    alone: _Alone = None,
 ) -> None:
     """Record another spelling of an entity."""
     with open_glossary() as g:
