@@ -781,6 +781,8 @@ class Recognizer:
             names = [(nm, ks) for nm, ks in self._by_second[w.sk] if ks[1][0] == w.pk]
             wanted = {nm.entity_id for nm, _ in names}
             for r in prev.readings if names else ():
+                if self.looks_like_a_name(r.query) < 0.0:
+                    continue  # a respelled name still looks like a name
                 res = self._info_of_hits(self._search(f"{r.query} {w.norm}", floor))
                 if res is not None and res[0].entity_id in wanted:
                     found.append((r.skip, r.prefix, res[0], res[1]))
