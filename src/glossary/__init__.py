@@ -9,6 +9,7 @@ Every Arabic spelling of a name resolves to one canonical entity::
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .batch import FileResult, NormalizeReport
 from .errors import GlossaryError, InputError, NotFoundError, StoreError
 from .exchange import GlossaryWarning, ImportReport
 from .glossary import Glossary
@@ -25,6 +26,7 @@ except PackageNotFoundError:  # running from a source tree
 __all__ = [
     "DEFAULT_MIN_SCORE",
     "Entity",
+    "FileResult",
     "Glossary",
     "GlossaryError",
     "GlossaryWarning",
@@ -33,6 +35,7 @@ __all__ = [
     "Match",
     "Mention",
     "Name",
+    "NormalizeReport",
     "NormalizeResult",
     "NotFoundError",
     "StoreError",

@@ -34,6 +34,7 @@ from .models import (
 from .normalize import normalize, script_of
 
 if TYPE_CHECKING:
+    from .batch import NormalizeReport
     from .exchange import ImportReport
     from .recognition import Mention, NormalizeResult, Recognizer
     from .tm import TranslationMemory
@@ -553,6 +554,65 @@ class Glossary:
         fmt = None if annotate is False else DEFAULT_ANNOTATION if annotate is True else str(annotate)
         threshold = REWRITE_MIN_SCORE if min_score is None else float(min_score)
         return self.recognizer.normalize(text, threshold, fmt, expand_aliases, matching.DEFAULT_MIN_SCORE)
+
+    def normalize_files(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        out_dir: str | Path | None = None,
+        in_place: bool = False,
+        backup: str | None = None,
+        dry_run: bool = False,
+        glob: str = "*.txt",
+        workers: int | None = None,
+        min_score: float | None = None,
+        annotate: bool | str = False,
+        expand_aliases: bool = False,
+        suggest: bool = False,
+        keep_mentions: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> NormalizeReport:
+        """Normalize article files and folders as :meth:`normalize_text` does one text; see :mod:`glossary.batch`.
+
+        This is ``glossary normalize`` without the command line, so a program
+        can normalize a folder and get the same bytes and report.  ``paths`` are
+        files, folders (searched recursively for ``glob``) or ``-`` (standard
+        input, alone).  Where the text goes:
+
+        * ``out_dir``: a copy of each file, the inputs' layout kept under it
+          relative to the deepest folder that holds every input: a folder given
+          alone has its files written directly under ``out_dir``, and
+          ``d1/a.txt d2/a.txt`` become ``out_dir/d1/a.txt`` and
+          ``out_dir/d2/a.txt`` (never one output for two inputs);
+        * ``in_place``: changed files are rewritten, the original kept as
+          ``PATH + backup`` when ``backup`` is given;
+        * ``dry_run``: nothing is written (no text, backup or suggestion); each
+          result's ``diff`` is a unified diff;
+        * none of these: each result's ``output`` holds the normalized bytes.
+
+        Every write is atomic (a temp file renamed into place), and an output
+        that would land on an input or on another output of the run is refused
+        with :class:`InputError` before anything is written.  Files are decoded
+        strictly as UTF-8 (a BOM and CRLF are kept byte for byte); a file that
+        is unreadable, not UTF-8 (its line named), UTF-16 or binary becomes an
+        ``error`` entry and the others are still processed.  ``workers`` > 1
+        spreads the files over processes (forked where possible, sharing the
+        recognizer built here).  ``min_score``, ``annotate`` and
+        ``expand_aliases`` are :meth:`normalize_text`'s.  With ``suggest`` the
+        Arabic spellings found only through their keys are recorded as
+        suggested variants (:meth:`suggest_variants`; their ids in
+        ``report.suggested``).  ``keep_mentions=False`` only counts the mentions
+        (less memory on a large folder; the report then lists none).
+        ``progress(done, total)`` is called before the first file and after
+        each one.  Raises ValueError for options that exclude each other.
+        """
+        from . import batch
+
+        return batch.normalize_files(
+            self, paths, out_dir=out_dir, in_place=in_place, backup=backup, dry_run=dry_run, glob=glob,
+            workers=workers, min_score=min_score, annotate=annotate, expand_aliases=expand_aliases,
+            suggest=suggest, keep_mentions=keep_mentions, progress=progress,
+        )
 
     def suggest_variants(
         self, mentions: Iterable[Mention | tuple[int, str]], source: str | None = None
