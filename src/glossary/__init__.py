@@ -7,8 +7,7 @@ Every Arabic spelling of a name resolves to one canonical entity::
     g.lookup("بيونج يانج")[0].english          # 'Pyongyang'
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
+from ._version import __version__
 from .batch import FileResult, NormalizeReport
 from .errors import GlossaryError, InputError, NotFoundError, StoreError
 from .exchange import GlossaryWarning, ImportReport
@@ -17,11 +16,7 @@ from .matching import DEFAULT_MIN_SCORE
 from .models import Entity, Match, Name
 from .normalize import normalize
 from .recognition import Mention, NormalizeResult
-
-try:
-    __version__ = version("glossary")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0+source"
+from .tm import TMHit, TMImportReport, TMUnit, TranslationMemory
 
 __all__ = [
     "DEFAULT_MIN_SCORE",
@@ -39,6 +34,10 @@ __all__ = [
     "NormalizeResult",
     "NotFoundError",
     "StoreError",
+    "TMHit",
+    "TMImportReport",
+    "TMUnit",
+    "TranslationMemory",
     "__version__",
     "normalize",
 ]

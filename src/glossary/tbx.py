@@ -61,6 +61,7 @@ from xml.sax.saxutils import escape, quoteattr
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
+from ._version import __version__
 from .errors import InputError
 from .formats import atomic_writer
 from .models import KINDS, Entity
@@ -111,8 +112,6 @@ _SCH_NS = "http://purl.oclc.org/dsdl/schematron"
 
 
 def _header(v3: bool) -> str:
-    from . import __version__
-
     desc = f"<p>Exported by glossary {__version__}: one concept per entity, one term per spelling</p>"
     if v3:
         return f"""<?xml version="1.0" encoding="UTF-8"?>

@@ -38,7 +38,7 @@ from xml.sax.saxutils import escape, quoteattr
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from . import __version__
+from ._version import __version__
 from .errors import InputError
 from .formats import atomic_writer
 
