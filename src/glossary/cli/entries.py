@@ -1,86 +1,23 @@
-"""The ``glossary`` command: a thin Typer layer, one command per library method.
-
-Exit codes: 0 success, 1 a lookup found nothing, 2 bad usage or bad input
-(one line on stderr, no traceback).
+"""The glossary's own commands: ``lookup``, ``init``, ``add``, ``add-variant``, ``import``,
+``export``, ``stats`` and ``show``.
 """
 
 from __future__ import annotations
 
 import gc
-import json
 import sys
 import warnings
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from . import __version__, formats
-from .cli_normalize import fix_optional_annotate, normalize_cmd, review_cmd
-from .cli_tm import tm_app
-from .errors import GlossaryError
-from .glossary import Glossary
-from .matching import DEFAULT_MIN_SCORE
-from .store import default_path
-
-app = typer.Typer(
-    name="glossary",
-    help="Bilingual Arabic–English glossary: every spelling of a name resolves to one entity.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-class State:
-    db: Path | None = None
-
-
-state = State()
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    """Print one line on stderr and exit."""
-    err.print(f"glossary: error: {message}", markup=False)
-    raise typer.Exit(code)
-
-
-def open_glossary() -> Glossary:
-    """The store named by ``--db``, else the default (``$GLOSSARY_DB`` or the per-user store)."""
-    return Glossary.open(state.db)
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def version_callback(value: bool) -> None:
-    if value:
-        print(f"glossary {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main_options(
-    db: Annotated[
-        Path | None,
-        typer.Option(
-            "--db",
-            help="Store to use (default: $GLOSSARY_DB, else the per-user store).",
-            dir_okay=False,
-        ),
-    ] = None,
-    version: Annotated[
-        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
-    ] = False,
-) -> None:
-    state.db = db
+from .. import formats
+from ..glossary import Glossary
+from ..matching import DEFAULT_MIN_SCORE
+from ..store import default_path
+from ._base import app, err, open_glossary, out, print_json, state
 
 
 def _stdin_queries() -> list[str]:
@@ -308,27 +245,3 @@ def show(
     for n in e.names:
         table.add_row(str(n.id), n.text, n.lang, n.role, n.status)
     out.print(table)
-
-
-app.add_typer(tm_app, name="tm", help="Translation memory: add, import/export TMX, search, concordance.")
-
-
-app.command("normalize")(normalize_cmd)
-app.command("review")(review_cmd)
-
-
-def main() -> None:
-    """Console-script entry point: library errors become one line and exit code 2."""
-    sys.argv[1:] = fix_optional_annotate(sys.argv[1:])
-    try:
-        app()
-    except GlossaryError as exc:
-        err.print(f"glossary: error: {exc}", markup=False)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        err.print("glossary: interrupted")
-        sys.exit(130)
-
-
-if __name__ == "__main__":
-    main()

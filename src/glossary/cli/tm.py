@@ -13,7 +13,8 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .tm import DEFAULT_MIN_SCORE, ON_DUPLICATE
+from ..tm import DEFAULT_MIN_SCORE, ON_DUPLICATE
+from ._base import app, err, fail, open_glossary, out, print_json
 
 tm_app = typer.Typer(
     help="Translation memory: add, import/export TMX, search, concordance.",
@@ -26,12 +27,6 @@ tm_app = typer.Typer(
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-def _cli():  # type: ignore[no-untyped-def]
-    from . import cli  # imported late: cli imports this module
-
-    return cli
-
-
 @tm_app.command("add")
 def add(
     source: Annotated[str, typer.Argument(help="Source segment.")],
@@ -42,11 +37,10 @@ def add(
     origin: Annotated[str | None, typer.Option("--origin", help="Where the pair comes from.")] = None,
 ) -> None:
     """Store a sentence pair."""
-    cli = _cli()
-    with cli.open_glossary() as g:
+    with open_glossary() as g:
         uid = g.tm.add(source, target, source_lang=source_lang, target_lang=target_lang,
                        note=note, origin=origin)
-    cli.out.print(f"unit {uid}", markup=False)
+    out.print(f"unit {uid}", markup=False)
 
 
 @tm_app.command("import")
@@ -68,15 +62,14 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Import a TMX file in one transaction (nothing is imported from a file that fails)."""
-    cli = _cli()
     if on_duplicate not in ON_DUPLICATE:
-        cli.fail(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}")
-    with cli.open_glossary() as g:
-        show = not quiet and not as_json and cli.err.is_terminal
+        fail(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}")
+    with open_glossary() as g:
+        show = not quiet and not as_json and err.is_terminal
         if show:
             with Progress(
                 TextColumn("importing"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                console=cli.err, transient=True,
+                console=err, transient=True,
             ) as bar:
                 task = bar.add_task("import", total=None)
                 g.tm.import_tmx(
@@ -88,9 +81,9 @@ def import_(
         report = g.tm.last_import
     assert report is not None
     if as_json:
-        cli.print_json(report.as_dict())
+        print_json(report.as_dict())
         return
-    cli.out.print(
+    out.print(
         f"{file}: {report.read} units read, {report.added} added, {report.updated} updated, "
         f"{report.duplicates} duplicates, {report.skipped} skipped "
         f"({report.incomplete} without both languages) in {report.seconds:.1f}s",
@@ -101,10 +94,9 @@ def import_(
 @tm_app.command("export")
 def export(file: Annotated[Path, typer.Argument(help="TMX file to write.", dir_okay=False)]) -> None:
     """Write the whole TM as TMX 1.4 (atomically)."""
-    cli = _cli()
-    with cli.open_glossary() as g:
+    with open_glossary() as g:
         n = g.tm.export_tmx(file)
-    cli.out.print(f"{file}: {n} units", markup=False)
+    out.print(f"{file}: {n} units", markup=False)
 
 
 @tm_app.command("search")
@@ -117,11 +109,10 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Fuzzy matches, best first; an entity swapped for another gets a repaired target."""
-    cli = _cli()
-    with cli.open_glossary() as g:
+    with open_glossary() as g:
         hits = g.tm.search(text, limit=limit, min_score=min_score)
     if as_json:
-        cli.print_json([h.as_dict() for h in hits])
+        print_json([h.as_dict() for h in hits])
     elif hits:
         table = Table("id", "score", "source", "target")
         for h in hits:
@@ -129,9 +120,9 @@ def search(
             if h.repaired_target is not None:
                 target = f"{h.repaired_target}\n(repaired from: {h.target})"
             table.add_row(str(h.unit_id), f"{h.score:.1f}", h.source, target)
-        cli.out.print(table)
+        out.print(table)
     if not hits:
-        cli.err.print(f"glossary: no TM match for {text!r}", markup=False)
+        err.print(f"glossary: no TM match for {text!r}", markup=False)
         raise typer.Exit(1)
 
 
@@ -142,33 +133,34 @@ def concordance(
     as_json: JsonOpt = False,
 ) -> None:
     """Units containing a phrase, newest first."""
-    cli = _cli()
-    with cli.open_glossary() as g:
+    with open_glossary() as g:
         hits = g.tm.concordance(phrase, limit=limit)
     if as_json:
-        cli.print_json([h.as_dict() for h in hits])
+        print_json([h.as_dict() for h in hits])
     elif hits:
         table = Table("id", "source", "target")
         for h in hits:
             table.add_row(str(h.unit_id), h.source, h.target)
-        cli.out.print(table)
+        out.print(table)
     if not hits:
-        cli.err.print(f"glossary: {phrase!r} is in no TM unit", markup=False)
+        err.print(f"glossary: {phrase!r} is in no TM unit", markup=False)
         raise typer.Exit(1)
 
 
 @tm_app.command("stats")
 def stats(as_json: JsonOpt = False) -> None:
     """Units by language pair and origin."""
-    cli = _cli()
-    with cli.open_glossary() as g:
+    with open_glossary() as g:
         s = g.tm.stats()
     if as_json:
-        cli.print_json(s)
+        print_json(s)
         return
-    cli.out.print(f"store    {s['path']}", markup=False)
-    cli.out.print(f"units    {s['units']}", markup=False)
+    out.print(f"store    {s['path']}", markup=False)
+    out.print(f"units    {s['units']}", markup=False)
     for pair, n in s["by_pair"].items():
-        cli.out.print(f"  {pair}  {n}", markup=False)
+        out.print(f"  {pair}  {n}", markup=False)
     if s["units"]:
-        cli.out.print(f"created  {s['first_created']} … updated {s['last_updated']}", markup=False)
+        out.print(f"created  {s['first_created']} … updated {s['last_updated']}", markup=False)
+
+
+app.add_typer(tm_app, name="tm", help="Translation memory: add, import/export TMX, search, concordance.")

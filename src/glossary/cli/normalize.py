@@ -16,14 +16,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from .batch import check_annotation
-from .glossary import Glossary
-from .recognition import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE
+from ..batch import check_annotation
+from ..recognition import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE
+from ._base import app, err, fail, open_glossary, out, print_json
 
 #: Files above this count get a progress bar (on a terminal).
 PROGRESS_MIN_FILES = 4
 
 
+@app.command("normalize")
 def normalize_cmd(
     paths: Annotated[
         list[str], typer.Argument(help="Files, folders (searched recursively) or - for standard input.")
@@ -79,8 +80,6 @@ def normalize_cmd(
     """
     from rich.progress import Progress, TaskID
 
-    from .cli import err, fail, state
-
     if out_dir is not None and in_place:
         fail("--out-dir and --in-place exclude each other")
     if backup and not in_place:
@@ -93,7 +92,7 @@ def normalize_cmd(
         fmt = check_annotation(annotate or False)
     except ValueError as exc:
         fail(f"--annotate: {exc}")
-    g = Glossary.open(state.db)
+    g = open_glossary()
     try:
         with Progress(transient=True, disable=not sys.stderr.isatty(), console=err) as bar:
             shown: list[TaskID] = []
@@ -148,6 +147,7 @@ def normalize_cmd(
 # --------------------------------------------------------------------------
 
 
+@app.command("review")
 def review_cmd(
     approve: Annotated[
         list[int] | None,
@@ -162,8 +162,6 @@ def review_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="List as JSON.")] = False,
 ) -> None:
     """List spellings suggested by `normalize --suggest`, or approve / reject them."""
-    from .cli import fail, open_glossary, out, print_json
-
     if approve_all and reject_all:
         fail("--approve-all and --reject-all exclude each other")
     with open_glossary() as g:
