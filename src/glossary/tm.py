@@ -97,7 +97,9 @@ if TYPE_CHECKING:
 
 ON_DUPLICATE = ("skip", "update", "keep")
 DEFAULT_LIMIT = 5
-DEFAULT_MIN_SCORE = 70.0
+#: Below this sentence similarity a unit is not returned (a TM score, 0..100 over the whole segment:
+#: not the name score of :data:`glossary.matching.DEFAULT_MIN_SCORE`).
+DEFAULT_MIN_SIMILARITY = 70.0
 #: How many FTS candidates are scored per query.
 CANDIDATES = 40
 #: Tagged units remembered between searches (per glossary version).
@@ -319,7 +321,7 @@ class _Entities:
         old_canonical = self.canonical(old_eid, lang)
         if not new_canonical:
             return None
-        new_alias = _short_form(new_canonical, self.recognizer.aliases.get((new_eid, lang), []))
+        new_alias = _surname_alias(new_canonical, self.recognizer.aliases.get((new_eid, lang), []))
         for m in self.recognizer.find(text, matching.DEFAULT_MIN_SCORE):
             if m.entity_id == old_eid:
                 new = new_alias if (m.reason == "alias" and new_alias) else new_canonical
@@ -542,7 +544,7 @@ class TranslationMemory:
         return lang, norm, toks, ents, ents.tag(text)
 
     def search(
-        self, text: str, limit: int = DEFAULT_LIMIT, min_score: float = DEFAULT_MIN_SCORE
+        self, text: str, limit: int = DEFAULT_LIMIT, min_score: float = DEFAULT_MIN_SIMILARITY
     ) -> list[TMHit]:
         """Units whose source (in the query's language) resembles ``text``, best first.
 
@@ -1272,7 +1274,7 @@ def _markup(meta: dict[str, Any], text: str) -> str | None:
     return None
 
 
-def _short_form(canonical: str, aliases: list[str]) -> str | None:
+def _surname_alias(canonical: str, aliases: list[str]) -> str | None:
     """The alias that is the canonical's last word ("Shoigu" of "Sergei Shoigu"), else the first."""
     if not aliases:
         return canonical.split()[-1] if " " in canonical else None
@@ -1304,7 +1306,7 @@ def _word_pattern(spelling: str, lang: str) -> re.Pattern[str]:
 
 
 __all__ = [
-    "DEFAULT_MIN_SCORE",
+    "DEFAULT_MIN_SIMILARITY",
     "ON_DUPLICATE",
     "TMHit",
     "TMImportReport",

@@ -13,7 +13,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ..tm import DEFAULT_MIN_SCORE, ON_DUPLICATE
+from ..tm import DEFAULT_MIN_SIMILARITY, ON_DUPLICATE
 from ._base import app, err, fail, open_glossary, out, print_json
 
 tm_app = typer.Typer(
@@ -105,7 +105,7 @@ def search(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most hits to show.")] = 5,
     min_score: Annotated[
         float, typer.Option("--min-score", min=0, max=100, help="Hide hits below this score.")
-    ] = DEFAULT_MIN_SCORE,
+    ] = DEFAULT_MIN_SIMILARITY,
     as_json: JsonOpt = False,
 ) -> None:
     """Fuzzy matches, best first; an entity swapped for another gets a repaired target."""
