@@ -68,7 +68,6 @@ language; ``repairs`` lists each ``(old, new)`` substitution.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import heapq
 import json
@@ -76,7 +75,7 @@ import math
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from json.encoder import encode_basestring as _json_string
@@ -88,6 +87,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from .errors import InputError, NotFoundError, StoreError
+from .matching import gc_paused
 from .normalize import Lang, has_arabic, normalize, script_of
 from .tmx import Segment, TMXUnit, TMXWriter, iso_date, primary_lang, tmx_date
 
@@ -811,7 +811,7 @@ class TranslationMemory:
         cache = self.db.execute("PRAGMA cache_size").fetchone()[0]
         self.db.execute("PRAGMA cache_size = -65536")  # 64 MiB while the indexes grow
         try:
-            with _cyclic_gc_paused():
+            with gc_paused():  # a dozen small containers per unit, none in a cycle
                 self._import_units(reader, direction, origin, on_duplicate, report, header_src)
         finally:
             self.db.execute(f"PRAGMA cache_size = {int(cache)}")
@@ -1081,25 +1081,6 @@ def _clean(text: str) -> str:
     if "\n" in text or "\r" in text:
         text = _LINE_BREAKS.sub(" ", text)
     return text.strip()
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a bulk job (reference counting still frees).
-
-    Importing makes a dozen small containers per unit (units, segments, rows,
-    duplicate keys), none of them in a reference cycle, so the collector, which
-    runs every 700 new containers and now and then walks every live object,
-    would spend a quarter of the parsing time finding nothing.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _now() -> str:
