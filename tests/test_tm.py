@@ -469,3 +469,20 @@ def test_cli_concordance_under_either_spelling(tmp_path: Path) -> None:
     r = run_cli(db, "--db", str(db), "tm", "search", PYONGYANG_UNIT.replace("بيونغ يانغ", "بيونج يانج"), "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)[0]["score"] == 100
+
+
+def test_jsonl_restore_normalizes_units_as_add_does(tmp_path: Path) -> None:
+    """A JSON Lines restore stores each side normalized by its language, as TranslationMemory.add does:
+    an English target quoting an Arabic name (and an accented Latin word) is still English."""
+    g = Glossary.open(tmp_path / "a.db")
+    g.tm.add("قال بوتين إن المحادثات مثمرة", "Putin (بوتين) said the talks were fruitful, Señor")
+    stored = g.db.execute("SELECT source_norm, target_norm FROM tm_units").fetchone()
+    g.export_file(tmp_path / "dump.jsonl")
+    copy = Glossary.open(tmp_path / "b.db")
+    copy.import_file(tmp_path / "dump.jsonl")
+    restored = copy.db.execute("SELECT source_norm, target_norm FROM tm_units").fetchone()
+    assert restored == stored
+    assert "senor" in stored[1]  # English normalization strips the accent; the Arabic one would not
+    assert copy.tm.concordance("Señor")[0].source.startswith("Putin")
+    g.close()
+    copy.close()

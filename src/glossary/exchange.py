@@ -24,6 +24,7 @@ from . import formats, tbx
 from .errors import InputError
 from .models import ROLES, STATUSES, check_alone, check_canonical, check_frequency, check_kind, parse_frequency
 from .normalize import normalize
+from .tm import segment_norm
 
 if TYPE_CHECKING:
     from .glossary import Glossary
@@ -460,8 +461,8 @@ def _restore_tm_unit(g: Glossary, obj: dict[str, Any]) -> None:
         "updated",
     ]
     record = {c: obj.get(c) for c in cols if obj.get(c) is not None}
-    record["source_norm"] = normalize(obj["source"])
-    record["target_norm"] = normalize(obj["target"])
+    record["source_norm"] = segment_norm(obj["source"], obj.get("source_lang") or "ar")
+    record["target_norm"] = segment_norm(obj["target"], obj.get("target_lang") or "en")
     wanted = obj.get("id")
     if isinstance(wanted, int) and g.db.execute("SELECT 1 FROM tm_units WHERE id = ?", [wanted]).fetchone() is None:
         record["id"] = wanted

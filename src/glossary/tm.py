@@ -428,7 +428,7 @@ class TranslationMemory:
                 "SELECT id, source, target, source_lang, target_lang, source_norm, target_norm FROM tm_units"
             ).fetchall()
             for uid, src, tgt, sl, tl, sn, tn in rows:
-                new_s, new_t = _norm(src, sl), _norm(tgt, tl)
+                new_s, new_t = segment_norm(src, sl), segment_norm(tgt, tl)
                 if (new_s, new_t) != (sn, tn):
                     self.db.execute(
                         "UPDATE tm_units SET source_norm = ?, target_norm = ? WHERE id = ?",
@@ -461,7 +461,7 @@ class TranslationMemory:
         is not stored twice: its id is returned and its ``updated`` time moves.
         """
         src, tgt, sl, tl = _check_unit(source, target, source_lang, target_lang)
-        sn, tn = _norm(src, sl), _norm(tgt, tl)
+        sn, tn = segment_norm(src, sl), segment_norm(tgt, tl)
         with self.g._write():
             row = self.db.execute(
                 "SELECT id FROM tm_units WHERE source_norm = ? AND target_norm = ? "
@@ -718,7 +718,7 @@ class TranslationMemory:
                 continue
             options = {words}
             for text in ents.spellings(eid, lang):
-                n = " ".join(tokens(_norm(text, lang)))
+                n = " ".join(tokens(segment_norm(text, lang)))
                 if n:
                     options.add(n)
             parts.append("(" + " OR ".join(f'"{o}"' for o in sorted(options)) + ")")
@@ -1129,7 +1129,14 @@ _TOKEN_PROBE = (
 _TOKENWISE_OK = all(tokenwise_normalize(_TOKEN_PROBE, lang) == normalize(_TOKEN_PROBE, lang) for lang in ("ar", "en"))
 
 
-def _norm(text: str, lang: str) -> str:
+def segment_norm(text: str, lang: str) -> str:
+    """The normalized form of a TM segment as stored in ``source_norm``/``target_norm``.
+
+    By the segment's declared language (``ar``, ``ar-SA`` … or anything else:
+    English), not by its script: an English sentence quoting an Arabic name is
+    still normalized as English.  Every writer of the TM (add, TMX import, a JSON
+    Lines restore, renormalization) uses this one function.
+    """
     side: Lang = "ar" if primary_lang(lang) == "ar" else "en"
     if _TOKENWISE_OK:
         return tokenwise_normalize(text, side)
@@ -1200,8 +1207,8 @@ def _row_from_tmx(
         tgt_text,
         sl,
         tl,
-        _norm(src_text, sl),
-        _norm(tgt_text, tl),
+        segment_norm(src_text, sl),
+        segment_norm(tgt_text, tl),
         note,
         unit_origin,
         _to_json({"tmx": meta}) if meta else None,
@@ -1295,6 +1302,7 @@ __all__ = [
     "TranslationMemory",
     "norm_fingerprint",
     "score_tagged",
+    "segment_norm",
     "tokens",
     "tokenwise_normalize",
 ]
