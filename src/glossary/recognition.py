@@ -642,11 +642,12 @@ class Recognizer:
                 # an uncommon word's without its article), or the second respelled and the third's
                 if starts:
                     nxt = words[i + 1]
-                    second = {nxt.sk} if nxt.bare is None or not nxt.uncommon else {nxt.sk, nxt.bare[1]}
+                    bare_sk = nxt.bare[1] if nxt.bare is not None and nxt.uncommon else None
                     third = words[i + 2].sk if i + 2 < n else ""
                     for r in starts:
+                        seconds = self._seconds[r.sk]
                         if (
-                            (not second.isdisjoint(self._seconds[r.sk]) or third in self._thirds.get(r.sk, ()))
+                            (nxt.sk in seconds or bare_sk in seconds or third in self._thirds.get(r.sk, ()))
                             and join(i)
                         ):
                             out.extend(self._multi_candidates(text, spans, words, join, i, r, floor))
