@@ -374,6 +374,68 @@ class Glossary:
         for eid in ids:
             yield self.entity(eid)
 
+    def list_entities(
+        self,
+        *,
+        kind: str | None = None,
+        text: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Entity]:
+        """One page of entities, in id order, with their names.
+
+        ``kind``: only entities of this kind.  ``text``: only entities one of whose
+        spellings (canonical, variant or alias, in either script) contains it after
+        normalization (``ماكرن`` finds إيمانويل ماكرن, ``macr`` finds Emmanuel Macron).
+        ``status``: ``"suggested"``, only entities holding a spelling waiting for
+        review; ``"approved"``, only entities holding none.  ``limit`` and ``offset``
+        page through the result (the store selects the page: one query, however
+        large the glossary).
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if kind is not None:
+            check_kind(kind)
+            where.append("e.kind = ?")
+            params.append(kind)
+        if status is not None:
+            if status not in STATUSES:
+                raise InputError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+            exists = "EXISTS (SELECT 1 FROM names s WHERE s.entity_id = e.id AND s.status = 'suggested')"
+            where.append(exists if status == "suggested" else f"NOT {exists}")
+        if text is not None:
+            norm = normalize(text.strip(), script_of(text.strip()))
+            if not norm:
+                raise InputError(f"text {text!r} has no letters")
+            where.append("EXISTS (SELECT 1 FROM names t WHERE t.entity_id = e.id AND instr(t.norm, ?) > 0)")
+            params.append(norm)
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise InputError(f"limit must be a whole number of at least 1, not {limit!r}")
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise InputError(f"offset must be a whole number of at least 0, not {offset!r}")
+        rows = self.db.execute(
+            "SELECT e.id, e.english, e.arabic, e.kind, e.note, e.source, e.created, e.updated, e.frequency "
+            "FROM entities e" + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY e.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        if not rows:
+            return []
+        names: dict[int, list[Name]] = {r[0]: [] for r in rows}
+        marks = ", ".join("?" * len(rows))
+        for r in self.db.execute(
+            f"""SELECT id, entity_id, text, lang, role, status, source, alone, curated = 1 FROM names
+                WHERE entity_id IN ({marks}) ORDER BY role = 'alias', role != 'canonical', lang, id""",
+            list(names),
+        ):
+            names[r[1]].append(Name(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8])))
+        return [
+            Entity(eid, english, arabic, kind_, note, source, created, updated,
+                   names=tuple(names[eid]), frequency=frequency)
+            for eid, english, arabic, kind_, note, source, created, updated, frequency in rows
+        ]
+
     def find_entity(self, english: str | None = None, arabic: str | None = None) -> int | None:
         """The id of the entity whose canonical English (or Arabic) matches after normalization."""
         if english:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -42,6 +43,29 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print one line on stderr and exit."""
     err.print(f"glossary: error: {message}", markup=False)
     raise typer.Exit(code)
+
+
+def parse_id(label: str) -> Callable[[str], int]:
+    """A parser for an id argument: a mistyped id is one line naming the argument, exit code 2.
+
+    (Typer's own message is about Python: "Input should be a valid integer, unable to
+    parse string as an integer".)
+    """
+
+    def parse(value: str | int) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return int(value.strip())
+        except ValueError:
+            fail(f"{label} must be a whole number, not {value!r}")
+
+    return parse
+
+
+def id_argument(label: str, help: str) -> Any:
+    """A ``typer.Argument`` for an entity, name or unit id, shown as ``label`` in help and errors."""
+    return typer.Argument(metavar=label, parser=parse_id(label), help=help, show_default=False)
 
 
 def open_glossary() -> Glossary:

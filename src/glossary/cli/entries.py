@@ -1,5 +1,6 @@
 """The glossary's own commands: ``lookup``, ``init``, ``add``, ``add-variant``, ``import``,
-``export``, ``stats`` and ``show``.
+``export``, ``stats``, ``show``, and the daily loop of fixing entries: ``list``, ``edit``,
+``delete`` and ``remove-name``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .. import formats
 from ..glossary import Glossary
 from ..matching import DEFAULT_MIN_SCORE
 from ..store import default_path
-from ._base import app, err, open_glossary, out, print_json, state
+from ._base import app, err, fail, id_argument, open_glossary, out, print_json, state
 
 
 def _stdin_queries() -> list[str]:
@@ -124,7 +125,7 @@ def add(
 
 @app.command("add-variant")
 def add_variant(
-    entity_id: Annotated[int, typer.Argument(help="Entity id (see `glossary lookup`).")],
+    entity_id: Annotated[int, id_argument("ID", "Entity id (see `glossary lookup` or `glossary list`).")],
     text: Annotated[str, typer.Argument(help="The spelling to add.")],
     alias: Annotated[bool, typer.Option("--alias", help="Record it as a short form.")] = False,
     alone: _Alone = None,
@@ -230,7 +231,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
 
 @app.command()
 def show(
-    entity_id: Annotated[int, typer.Argument(help="Entity id.")],
+    entity_id: Annotated[int, id_argument("ID", "Entity id.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """An entity with every spelling, its role and status."""
@@ -245,3 +246,119 @@ def show(
     for n in e.names:
         table.add_row(str(n.id), n.text, n.lang, n.role, n.status)
     out.print(table)
+
+
+# --------------------------------------------------------------------------
+# the daily loop: list, edit, delete, remove-name
+# --------------------------------------------------------------------------
+
+
+@app.command("list")
+def list_(
+    kind: Annotated[
+        str | None, typer.Option("--kind", "-k", help="Only this kind: person, place, organization or other.")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="suggested: only entities with a spelling waiting for review (`glossary review`); "
+            "approved: only entities with none.",
+        ),
+    ] = None,
+    text: Annotated[
+        str | None,
+        typer.Option("--text", "-t", help="Only entities with a spelling containing this (either script, normalized)."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most entities to show.")] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many entities first (paging).")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of entities with their names.")] = False,
+) -> None:
+    """Entities in id order, a page at a time, filtered by kind, status or text.
+
+    Exit code 1 if the page is empty.
+    """
+    with open_glossary() as g:
+        found = g.list_entities(kind=kind, text=text, status=status, limit=limit, offset=offset)
+    if as_json:
+        print_json([e.as_dict() for e in found])
+    elif found:
+        table = Table("id", "english", "arabic", "kind", "spellings", "suggested")
+        for e in found:
+            waiting = sum(n.status == "suggested" for n in e.names)
+            table.add_row(str(e.id), e.english, e.arabic, e.kind, str(len(e.names)), str(waiting or ""))
+        out.print(table)
+    if not found:
+        err.print("glossary: no entities" + (f" after the first {offset}" if offset else ""), markup=False)
+        raise typer.Exit(1)
+    if len(found) == limit and not as_json:
+        err.print(f"glossary: {limit} shown; the next page: --offset {offset + limit}", markup=False)
+
+
+@app.command()
+def edit(
+    entity_id: Annotated[int, id_argument("ID", "Entity id (see `glossary list` or `glossary lookup`).")],
+    english: Annotated[str | None, typer.Option("--english", "-e", help="New canonical English spelling.")] = None,
+    arabic: Annotated[str | None, typer.Option("--arabic", "-a", help="New canonical Arabic spelling.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", "-k", help="person, place, organization or other.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A new note for translators.")] = None,
+    drop_old: Annotated[
+        bool,
+        typer.Option(
+            "--drop-old",
+            help="Remove the old canonical spelling (default: keep it as a variant, so it still finds the entity).",
+        ),
+    ] = False,
+) -> None:
+    """Change an entity's canonical spellings, kind or note.
+
+    A replaced canonical spelling stays as a variant (a typo keeps finding the
+    entity) unless --drop-old removes it.
+    """
+    if english is None and arabic is None and kind is None and note is None:
+        fail("nothing to change: give --english, --arabic, --kind or --note")
+    with open_glossary() as g:
+        before = g.entity(entity_id)
+        g.update(entity_id, english=english, arabic=arabic, kind=kind, note=note)
+        after = g.entity(entity_id)
+        replaced = [old for old in (before.english, before.arabic) if old not in (after.english, after.arabic)]
+        if drop_old:
+            for n in after.names:
+                if n.text in replaced and n.role != "canonical":
+                    g.remove_name(n.id)
+    out.print(f"entity {after.id}: {after.english} = {after.arabic}  [{after.kind}]", markup=False)
+    for old in replaced:
+        out.print(f"  {old}: " + ("removed" if drop_old else "kept as a variant"), markup=False)
+
+
+@app.command()
+def delete(
+    entity_id: Annotated[int, id_argument("ID", "Entity id (see `glossary list` or `glossary lookup`).")],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask (needed when standard input is not a terminal).")
+    ] = False,
+) -> None:
+    """Delete an entity with all its spellings (asks first unless --yes)."""
+    with open_glossary() as g:
+        e = g.entity(entity_id)
+        what = f"entity {e.id} ({e.english} = {e.arabic}, {len(e.names)} spellings)"
+        if not yes:
+            if not sys.stdin.isatty():
+                fail(f"not deleting {what}: standard input is not a terminal; confirm with --yes")
+            if not typer.confirm(f"Delete {what}?", default=False):
+                err.print("glossary: nothing deleted", markup=False)
+                raise typer.Exit(1)
+        g.delete(entity_id)
+    out.print(f"deleted {what}", markup=False)
+
+
+@app.command("remove-name")
+def remove_name(
+    name_id: Annotated[int, id_argument("NAME_ID", "Name id (see `glossary show ID`).")],
+) -> None:
+    """Delete one spelling (a variant or alias; change a canonical one with `glossary edit`)."""
+    with open_glossary() as g:
+        g.remove_name(name_id)
+    out.print(f"removed name {name_id}", markup=False)

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from ..batch import check_annotation
 from ..recognition import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE
-from ._base import app, err, fail, open_glossary, out, print_json
+from ._base import app, err, fail, open_glossary, out, parse_id, print_json
 
 #: Files above this count get a progress bar (on a terminal).
 PROGRESS_MIN_FILES = 4
@@ -151,11 +151,17 @@ def normalize_cmd(
 def review_cmd(
     approve: Annotated[
         list[int] | None,
-        typer.Option("--approve", "-a", help="Approve a suggested spelling by name id (repeatable)."),
+        typer.Option(
+            "--approve", "-a", metavar="NAME_ID", parser=parse_id("--approve"),
+            help="Approve a suggested spelling by name id (repeatable).",
+        ),
     ] = None,
     reject: Annotated[
         list[int] | None,
-        typer.Option("--reject", "-r", help="Reject (delete) a suggested spelling by name id (repeatable)."),
+        typer.Option(
+            "--reject", "-r", metavar="NAME_ID", parser=parse_id("--reject"),
+            help="Reject (delete) a suggested spelling by name id (repeatable).",
+        ),
     ] = None,
     approve_all: Annotated[bool, typer.Option("--approve-all", help="Approve every suggested spelling.")] = False,
     reject_all: Annotated[bool, typer.Option("--reject-all", help="Reject every suggested spelling.")] = False,

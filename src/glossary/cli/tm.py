@@ -14,10 +14,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from ..tm import DEFAULT_MIN_SIMILARITY, ON_DUPLICATE
-from ._base import app, err, fail, open_glossary, out, print_json
+from ._base import app, err, fail, id_argument, open_glossary, out, print_json
 
 tm_app = typer.Typer(
-    help="Translation memory: add, import/export TMX, search, concordance.",
+    help="Translation memory: add, import/export TMX, search, concordance, show, remove.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -163,4 +163,33 @@ def stats(as_json: JsonOpt = False) -> None:
         out.print(f"created  {s['first_created']} … updated {s['last_updated']}", markup=False)
 
 
-app.add_typer(tm_app, name="tm", help="Translation memory: add, import/export TMX, search, concordance.")
+#: The unit id argument of ``tm show`` and ``tm remove``.
+UnitId = Annotated[int, id_argument("UNIT_ID", "Unit id (see `glossary tm search` or `tm concordance`).")]
+
+
+@tm_app.command("show")
+def show(unit_id: UnitId, as_json: JsonOpt = False) -> None:
+    """One unit: source, target, languages, note, origin, dates."""
+    with open_glossary() as g:
+        unit = g.tm.get(unit_id)
+    if as_json:
+        print_json(unit.as_dict())
+        return
+    out.print(f"unit     {unit.id}  ({unit.source_lang} → {unit.target_lang})", markup=False)
+    out.print(f"source   {unit.source}", markup=False)
+    out.print(f"target   {unit.target}", markup=False)
+    for label, value in (("note", unit.note), ("origin", unit.origin)):
+        if value:
+            out.print(f"{label:<8} {value}", markup=False)
+    out.print(f"created  {unit.created}, updated {unit.updated}", markup=False)
+
+
+@tm_app.command("remove")
+def remove(unit_id: UnitId) -> None:
+    """Delete one unit."""
+    with open_glossary() as g:
+        g.tm.remove(unit_id)
+    out.print(f"removed unit {unit_id}", markup=False)
+
+
+app.add_typer(tm_app, name="tm", help="Translation memory: add, import/export TMX, search, concordance, show, remove.")
