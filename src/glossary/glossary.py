@@ -246,7 +246,10 @@ class Glossary:
         if row is None:
             raise NotFoundError(f"no name with id {name_id}")
         if row[0] == "canonical":
-            raise InputError(f"name {name_id} is a canonical spelling; use update() to change it")
+            raise InputError(
+                f"name {name_id} is a canonical spelling; change the canonical spelling instead "
+                "(glossary edit, Glossary.update)"
+            )
         with self._write():
             self.db.execute("DELETE FROM names WHERE id = ?", [name_id])
             self._after_commit.append(lambda: self._matcher_remove(name_id))
