@@ -113,3 +113,23 @@ def test_arabic_normalization_idempotent_on_arabic_text(text: str) -> None:
     once = normalize_arabic(text)
     assert normalize_arabic(once) == once
     assert "\u0651" not in once and "ـ" not in once and "\u200f" not in once
+
+
+MIXED_SCRIPTS = st.text(
+    alphabet=st.sampled_from([*"AÂâÉéñÑßaz ", "\ufeff", "\u200f", "\u00ad", *"بوتينأإآة", "\ufe91", "٣", "،"]),
+    max_size=8,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(MIXED_SCRIPTS)
+def test_normalize_with_the_script_detected_is_idempotent_on_mixed_scripts(text: str) -> None:
+    """Issue 18, fault 13: a byte-order mark is no Arabic letter, so '\\ufeffÂ' is Latin (â, then a)."""
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+def test_a_byte_order_mark_does_not_make_a_spelling_arabic() -> None:
+    assert normalize("\ufeffÂ") == "a" == normalize(normalize("\ufeffÂ"))
+    assert normalize("Âء") == "a" == normalize("Â،")  # the fold removes the only Arabic characters
+    assert script_of("\ufeffSergei") == "en"

@@ -77,7 +77,8 @@ ARABIC_TABLE: dict[int, str | None] = {
 }
 
 _SPACES = re.compile(r"\s+")
-_ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+#: Arabic-script characters (presentation forms end at U+FEFC: U+FEFF is the byte-order mark)
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFC]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
 
@@ -164,6 +165,11 @@ def normalize(text: str, lang: Lang | None = None) -> str:
     >>> normalize("Kim Jong-un"), normalize("كيم جونغ-أون")
     ('kim jong un', 'كيم جونغ اون')
     """
-    if lang is None:
-        lang = script_of(text)
-    return normalize_arabic(text) if lang == "ar" else normalize_latin(text)
+    if lang is not None:
+        return normalize_arabic(text) if lang == "ar" else normalize_latin(text)
+    if not has_arabic(text):
+        return normalize_latin(text)
+    out = normalize_arabic(text)
+    # the Arabic fold can remove the only Arabic characters (ء، ؟, marks): what is left is Latin text,
+    # folded as Latin, so that normalizing again changes nothing ("Âء" -> "a", not "â")
+    return out if has_arabic(out) else normalize_latin(out)
