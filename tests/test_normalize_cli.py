@@ -211,3 +211,22 @@ def test_usage_errors(cli, tmp_path: Path, args: list[str], message: str) -> Non
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert src.read_text(encoding="utf-8") == "بيونج يانج"
+
+
+@pytest.mark.parametrize("fmt", ["{english.__class__.__mro__}", "{english:>99999999999}", "{english!r}",
+                                 "{surface[0]}", "{__init__}", "{english"])
+def test_annotation_formats_are_only_the_documented_fields(cli, tmp_path: Path, fmt: str) -> None:
+    """Issue 18, fault 7: a format reaching attributes or asking for a huge width is refused in one line."""
+    from glossary import Glossary
+
+    src = tmp_path / "a.txt"
+    src.write_text("وصل لافروف إلى بيونج يانج", encoding="utf-8")
+    result = cli("normalize", str(src), "--annotate", fmt)
+    assert result.returncode == 2
+    assert result.stderr.startswith("glossary: error: --annotate: bad format") and result.stderr.count("\n") == 1
+    assert "<class" not in result.stdout + result.stderr
+    g = Glossary.open(tmp_path / "lib.db", defaults=True)
+    with pytest.raises(ValueError, match="bad format"):
+        g.normalize_text("وصل لافروف", annotate=fmt)
+    assert g.normalize_text("وصل لافروف", annotate="{surface} [{english}]").text == "وصل لافروف [Sergei Lavrov]"
+    g.close()

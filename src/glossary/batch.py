@@ -51,6 +51,7 @@ from .errors import InputError
 from .formats import atomic_writer, decode_utf8
 from .matching import DEFAULT_MIN_SCORE
 from .recognition import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE, Recognizer
+from .recognition import check_annotation as check_format
 
 if TYPE_CHECKING:
     from .glossary import Glossary
@@ -183,11 +184,7 @@ def check_annotation(annotate: bool | str) -> str | None:
     if annotate is False or annotate == "":
         return None
     fmt = DEFAULT_ANNOTATION if annotate is True else str(annotate)
-    try:
-        fmt.format(surface="", english="", arabic="", entity_id=0, prefix="")
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ValueError(f"bad format {fmt!r} ({exc}); use {{surface}}, {{english}}, {{arabic}}") from None
-    return fmt
+    return check_format(fmt)
 
 
 # --------------------------------------------------------------------------

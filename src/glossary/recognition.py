@@ -106,6 +106,7 @@ mentions of English names are reported (reason ``english``) but never rewritten.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import product
@@ -947,6 +948,8 @@ class Recognizer:
     ) -> NormalizeResult:
         """Rewrite (or, with ``annotate``, annotate) every mention at or above ``min_score``."""
         floor = min(min_score, report_min_score) if report_min_score is not None else min_score
+        if annotate is not None:
+            check_annotation(annotate)
         if annotate is None:
             with gc_paused():
                 found, new = self._find(text, floor, min_score, expand_aliases)
@@ -1014,6 +1017,35 @@ def _rests(words: list[_Word], first: int, last: int) -> list[tuple[str, ...]]:
     return out
 
 
+#: The fields an annotation format may use (``--annotate "{surface} ({english})"``).
+ANNOTATION_FIELDS: tuple[str, ...] = ("surface", "english", "arabic", "entity_id", "prefix")
+
+
+def check_annotation(fmt: str) -> str:
+    """``fmt`` if it uses only :data:`ANNOTATION_FIELDS`, plainly; ValueError otherwise.
+
+    A format string is code: ``{english.__class__}`` would read attributes and
+    ``{english:>99999999999}`` would allocate without bound.  Only the named
+    fields, without attribute, index, conversion or format spec, are accepted.
+
+    >>> check_annotation("{surface} ({english})")
+    '{surface} ({english})'
+    """
+    try:
+        parts = list(string.Formatter().parse(fmt))
+    except ValueError as exc:
+        raise ValueError(f"bad format {fmt!r} ({exc})") from None
+    for _literal, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in ANNOTATION_FIELDS or spec or conversion:
+            raise ValueError(
+                f"bad format {fmt!r}: only {', '.join('{' + f + '}' for f in ANNOTATION_FIELDS)} may be used, "
+                "without anything after the name"
+            )
+    return fmt
+
+
 def _trim(surface: str) -> str:
     """A span without the marks and invisible characters after its last letter."""
     end = len(surface)
@@ -1062,6 +1094,7 @@ __all__ = [
     "PROCLITICS",
     "REWRITE_MIN_SCORE",
     "TITLES",
+    "check_annotation",
     "Mention",
     "MentionInfo",
     "NameRow",
