@@ -1094,10 +1094,10 @@ __all__ = [
     "PROCLITICS",
     "REWRITE_MIN_SCORE",
     "TITLES",
-    "check_annotation",
     "Mention",
     "MentionInfo",
     "NameRow",
     "NormalizeResult",
     "Recognizer",
+    "check_annotation",
 ]
