@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 
 def test_lookup_on_the_default_store_from_another_directory(cli) -> None:
     result = cli("lookup", "بيونج يانج")
@@ -156,3 +158,21 @@ def test_add_alone_setting(cli, tmp_path: Path) -> None:
     assert (r.returncode, r.stdout) == (0, text), r.stderr
     mentions = [m for f in json.loads(report.read_text(encoding="utf-8"))["files"] for m in f["mentions"]]
     assert [(m["surface"], m["english"]) for m in mentions] == [("مدينة صور", "Tyre")]
+
+
+def test_a_query_longer_than_any_name_is_refused_in_one_line(cli, tmp_path: Path) -> None:
+    """Issue 18, fault 5: a megabyte query is refused at once, without echoing it, naming its stdin line."""
+    from glossary import Glossary
+    from glossary.errors import InputError
+    from glossary.glossary import MAX_QUERY_CHARS
+
+    g = Glossary.open(tmp_path / "g.db", defaults=True)
+    with pytest.raises(InputError, match="query too long"):
+        g.lookup("a" * 1_000_000)
+    assert g.lookup("b" * MAX_QUERY_CHARS) == []  # at the limit: looked up (and not found)
+    g.close()
+    result = cli("lookup", "a" * 100_000)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and len(result.stderr) < 200
+    result = cli("lookup", "-", input="بوتين\n" + "ب" * 500_000 + "\n")
+    assert result.returncode == 2
+    assert result.stderr.startswith("glossary: error: <stdin>:2: query too long")

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
     from .recognition import Mention, NormalizeResult, Recognizer
     from .tm import TranslationMemory
 
+#: Longest query :meth:`Glossary.lookup` accepts (characters): the longest names of the news
+#: (جمهورية كوريا الديمقراطية الشعبية, a party's full name) are under 100.
+MAX_QUERY_CHARS = 300
 #: Most entities whose display fields a glossary keeps for lookups.
 _SHOWN_CACHE = 100_000
 
@@ -527,7 +530,12 @@ class Glossary:
 
         ``score`` is 0..100 (100: identical after orthographic normalization);
         nothing below ``min_score`` (default :data:`DEFAULT_MIN_SCORE`) is returned.
+        A query of more than :data:`MAX_QUERY_CHARS` characters is refused
+        (:class:`InputError`): no name is that long, and the time of a lookup
+        grows with its length.
         """
+        if len(query) > MAX_QUERY_CHARS:
+            raise InputError(f"query too long ({len(query):,} characters; a name has at most {MAX_QUERY_CHARS:,})")
         if limit <= 0:
             return []
         threshold = DEFAULT_MIN_SCORE if min_score is None else float(min_score)

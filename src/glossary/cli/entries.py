@@ -15,16 +15,17 @@ import typer
 from rich.table import Table
 
 from .. import formats
+from ..errors import InputError
 from ..glossary import Glossary
 from ..matching import DEFAULT_MIN_SCORE
 from ..store import default_path
 from ._base import app, err, fail, id_argument, open_glossary, out, print_json, state
 
 
-def _stdin_queries() -> list[str]:
-    """One query per non-blank line of standard input (bad UTF-8 is an error naming the line)."""
+def _stdin_queries() -> list[tuple[str, str | None, int | None]]:
+    """One query per non-blank line of standard input, with where it was (bad UTF-8 names the line)."""
     text = formats.decode_utf8(sys.stdin.buffer.read(), "<stdin>")
-    return [line.strip() for line in text.split("\n") if line.strip()]
+    return [(line.strip(), "<stdin>", n) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
 
 
 @app.command()
@@ -50,9 +51,14 @@ def lookup(
     # collecting it (a second on a 65k-name glossary) would only delay the answer.
     gc.disable()
     single = len(queries) == 1 and queries[0] != "-"
-    wanted = [q for arg in queries for q in (_stdin_queries() if arg == "-" else [arg])]
+    wanted = [w for arg in queries for w in (_stdin_queries() if arg == "-" else [(arg, None, None)])]
     with open_glossary() as g:
-        found = [(q, g.lookup(q, limit=limit, min_score=min_score)) for q in wanted]
+        found = []
+        for q, where, line in wanted:
+            try:
+                found.append((q, g.lookup(q, limit=limit, min_score=min_score)))
+            except InputError as exc:  # a query too long: say which one
+                raise InputError(exc.reason, where, line) from None
         empty = g.stats()["entities"] == 0
     if as_json:
         if single:
