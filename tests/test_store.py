@@ -148,3 +148,21 @@ def test_sqlite_constraints_guard_roles_and_kinds(empty: Glossary) -> None:
             "INSERT INTO names (entity_id, text, lang, role, norm) VALUES (?, 'x', 'en', 'nickname', 'x')",
             [eid],
         )
+
+
+def test_refusing_a_sqlite_file_leaves_it_as_it_was(tmp_path: Path) -> None:
+    """Issue 18, fault 8: a SQLite file that is no glossary store is refused without being switched to WAL."""
+    other = tmp_path / "inventory.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO items (name) VALUES ('lamp')")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    with pytest.raises(StoreError, match="not a glossary store"):
+        Glossary.open(other)
+    assert other.read_bytes() == before  # the journal mode is in the header: WAL would change bytes 18-19
+    assert not (tmp_path / "inventory.sqlite-wal").exists()
+    conn = sqlite3.connect(other)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()

@@ -220,14 +220,15 @@ def connect(path: str | Path) -> sqlite_utils.Database:
         conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if target != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{target}: not a glossary store ({exc})") from exc
     db = sqlite_utils.Database(conn)
     try:
         check_version(db, target)
+        # only a store we accept is switched to WAL: a file we refuse is left as it was
+        if target != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
         if migrations.pending(db):
             with write_transaction(db):
                 # re-check inside the lock: another process may have migrated meanwhile
