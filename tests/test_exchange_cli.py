@@ -237,3 +237,25 @@ def test_columns_option_and_excel_and_omegat_exports(cli: Run, tmp_path: Path, s
     assert "تشوي سون-هوي\tChoe Son Hui\tNorth Korean foreign minister" in omegat.read_text(encoding="utf-8")
     r = cli("--db", str(store), "export", str(omegat), "--direction", "fr-ar")
     assert r.returncode == 2 and "unknown direction 'fr-ar'" in r.stderr
+
+
+def test_a_control_character_in_a_spelling_is_refused_with_file_and_line(cli, tmp_path: Path) -> None:
+    """Issue 18, fault 12: 'Mos\\x00cow' became a second Moscow; now the row is refused, naming its line."""
+    from glossary import Glossary
+    from glossary.errors import InputError
+
+    src = tmp_path / "names.csv"
+    src.write_bytes("english,arabic\nMoscow,موسكو\nMos\x00cow,موس\x00كو\n".encode())
+    db = tmp_path / "nul.db"
+    result = cli("--db", str(db), "import", str(src))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"glossary: error: {src}:3: control character U+0000 in the spelling 'Mos\\x00cow'"
+    g = Glossary.open(db)
+    assert g.stats()["entities"] == 0  # one transaction: nothing imported
+    with pytest.raises(InputError, match="control character U\\+0007"):
+        g.add("Moscow", "موسكو\x07")
+    eid = g.add("Moscow", "موسكو")
+    with pytest.raises(InputError, match="control character"):
+        g.add_variant(eid, "Mos\x00cow")
+    assert g.add_variant(eid, "مو\u200fسكو") > 0  # a bidi mark is a format character, not a control one
+    g.close()

@@ -30,6 +30,7 @@ from .models import (
     check_canonical,
     check_frequency,
     check_kind,
+    check_spelling,
 )
 from .normalize import normalize, script_of
 
@@ -331,7 +332,7 @@ class Glossary:
         self, entity_id: int, text: str, role: str, status: str, source: str | None,
         *, curated: bool = True, alone: str | None = None,
     ) -> int:
-        text = text.strip()
+        text = check_spelling(text.strip())
         if not text:
             raise InputError("empty spelling")
         lang = script_of(text)

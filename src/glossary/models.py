@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -110,8 +111,8 @@ def check_canonical(english: str, arabic: str, *, mixed: bool = True) -> tuple[s
     (``mixed=False`` forbids any); text with no Arabic letter is always refused.
     The same rule holds for :meth:`Glossary.add` and for imports.
     """
-    english = (english or "").strip()
-    arabic = (arabic or "").strip()
+    english = check_spelling((english or "").strip())
+    arabic = check_spelling((arabic or "").strip())
     if not english:
         raise InputError("empty english")
     if not arabic:
@@ -123,6 +124,17 @@ def check_canonical(english: str, arabic: str, *, mixed: bool = True) -> tuple[s
     if has_latin(arabic) and not (mixed and mostly_arabic(arabic)):
         raise InputError(f"Latin letters in the arabic column: {arabic!r}")
     return english, arabic
+
+
+def check_spelling(text: str) -> str:
+    """``text``, or InputError if it holds a control character (a NUL byte made a second "Moscow").
+
+    Format characters (bidi marks, zero-width joiners) are allowed: normalization removes them.
+    """
+    for ch in text:
+        if unicodedata.category(ch) == "Cc":
+            raise InputError(f"control character U+{ord(ch):04X} in the spelling {text!r}")
+    return text
 
 
 def mostly_arabic(text: str) -> bool:
