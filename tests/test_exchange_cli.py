@@ -259,3 +259,19 @@ def test_a_control_character_in_a_spelling_is_refused_with_file_and_line(cli, tm
         g.add_variant(eid, "Mos\x00cow")
     assert g.add_variant(eid, "مو\u200fسكو") > 0  # a bidi mark is a format character, not a control one
     g.close()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_and_a_folder_are_named_as_such(cli, tmp_path: Path, encoding: str) -> None:
+    """Issue 18, fault 12: UTF-16 without a BOM was 'missing columns e\\x00n\\x00…'; a folder is a folder."""
+    src = tmp_path / "names.csv"
+    src.write_bytes("english,arabic\nMoscow,موسكو\n".encode(encoding))
+    result = cli("--db", str(tmp_path / "g.db"), "import", str(src))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"glossary: error: {src}: looks like UTF-16 without a byte-order mark")
+    assert "\\x00" not in result.stderr
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    result = cli("--db", str(tmp_path / "g.db"), "import", str(folder))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"glossary: error: {folder}: is a folder; import the files in it one by one"

@@ -139,6 +139,8 @@ def import_file(
     """
     if on_conflict not in ON_CONFLICT:
         raise InputError(f"unknown on_conflict {on_conflict!r}; use one of {', '.join(ON_CONFLICT)}")
+    if Path(path).is_dir():
+        raise InputError("is a folder; import the files in it one by one", path)
     fmt = formats.format_for(path, format)
     if format is None and Path(path).suffix.lower() == ".txt":
         fmt = formats.sniff_txt(path)

@@ -121,6 +121,21 @@ def read_text(path: str | Path) -> str:
     return decode_utf8(data, p)
 
 
+def _utf16_without_bom(head: bytes) -> bool:
+    """Text in UTF-16 with no byte-order mark: one half of the bytes mostly NUL, the other text-like
+    (ASCII, or 0x06, the high byte of Arabic letters)."""
+    if len(head) < 8:
+        return False
+
+    def textual(half: bytes) -> bool:
+        return sum(1 for b in half if 9 <= b <= 126 or b == 6) >= 0.6 * len(half)
+
+    for zeros, other in ((head[1::2], head[0::2]), (head[0::2], head[1::2])):
+        if zeros.count(0) >= 0.6 * len(zeros) and textual(other):
+            return True
+    return False
+
+
 def decode_utf8(data: bytes, path: str | Path, *, utf16: bool = True) -> str:
     """Decode UTF-8 strictly; report the line and byte offset of the first bad byte.
 
@@ -138,6 +153,13 @@ def decode_utf8(data: bytes, path: str | Path, *, utf16: bool = True) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(f"bad UTF-16 (at byte offset {exc.start})", path) from None
+    if _utf16_without_bom(data[:400]):
+        # NUL in every other byte: UTF-16 that lost its byte-order mark (valid UTF-8, but gibberish)
+        raise InputError(
+            "looks like UTF-16 without a byte-order mark; convert it to UTF-8 first "
+            "(for example: iconv -f UTF-16LE -t UTF-8, or -f UTF-16BE)",
+            path,
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
