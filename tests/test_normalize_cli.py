@@ -230,3 +230,26 @@ def test_annotation_formats_are_only_the_documented_fields(cli, tmp_path: Path, 
         g.normalize_text("وصل لافروف", annotate=fmt)
     assert g.normalize_text("وصل لافروف", annotate="{surface} [{english}]").text == "وصل لافروف [Sergei Lavrov]"
     g.close()
+
+
+def test_outputs_backups_reports_and_exports_get_sensible_modes(cli, tmp_path: Path) -> None:
+    """Issue 18, fault 10: files were created 0600 (mkstemp); an output or backup now has its
+    original's mode, a new report or export a new file's (0666 less the umask)."""
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    new_file = 0o666 & ~mask
+    src = tmp_path / "a.txt"
+    shutil.copy(SEEDS / sorted(SEED_ENTITIES)[0], src)
+    os.chmod(src, 0o640)
+    out = tmp_path / "out"
+    assert cli("normalize", str(src), "--out-dir", str(out), "--report", str(tmp_path / "r.json")).returncode == 0
+    assert stat.S_IMODE((out / "a.txt").stat().st_mode) == 0o640
+    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == new_file
+    assert cli("normalize", str(src), "--in-place", "--backup", ".orig").returncode == 0
+    assert stat.S_IMODE(src.stat().st_mode) == 0o640
+    assert stat.S_IMODE((tmp_path / "a.txt.orig").stat().st_mode) == 0o640
+    assert cli("export", str(tmp_path / "g.csv")).returncode == 0
+    assert stat.S_IMODE((tmp_path / "g.csv").stat().st_mode) == new_file

@@ -284,9 +284,10 @@ def _read_bytes(path: str) -> bytes:
         raise InputError(f"cannot read ({exc.strerror or exc})", path) from None
 
 
-def _write_bytes(path: str, data: bytes) -> None:
-    """Atomic: a temp file beside ``path`` renamed into place (never a truncated file)."""
-    with atomic_writer(path, encoding="latin-1") as handle:
+def _write_bytes(path: str, data: bytes, like: str | None = None) -> None:
+    """Atomic: a temp file beside ``path`` renamed into place (never a truncated file), with the mode
+    of the file it replaces or of ``like`` (its original)."""
+    with atomic_writer(path, encoding="latin-1", like=like) as handle:
         handle.write(data.decode("latin-1"))  # latin-1 round-trips every byte unchanged
 
 
@@ -327,11 +328,11 @@ def _normalize_one(task: _Task, options: _Options, recognizer: Recognizer | None
             res.diff = _diff(task.path, text, result.text) if changed else ""
         elif options.mode == "out-dir":
             assert task.dest is not None
-            _write_bytes(task.dest, out)
+            _write_bytes(task.dest, out, like=task.path)
             res.output_path = task.dest
         elif options.mode == "in-place" and changed:
             if options.backup:
-                _write_bytes(task.path + options.backup, data)
+                _write_bytes(task.path + options.backup, data, like=task.path)
             _write_bytes(task.path, out)
             res.output_path = task.path
     except OSError as exc:

@@ -532,9 +532,22 @@ def split_list(cell: str | None) -> list[str]:
     return [item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip()]
 
 
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
-def atomic_writer(path: str | Path, *, encoding: str = "utf-8", newline: str = "") -> Iterator[IO[str]]:
-    """Write to a temp file beside ``path`` and rename it into place only on success."""
+def atomic_writer(
+    path: str | Path, *, encoding: str = "utf-8", newline: str = "", like: str | Path | None = None
+) -> Iterator[IO[str]]:
+    """Write to a temp file beside ``path`` and rename it into place only on success.
+
+    The file gets the mode of the file it replaces; a new file gets the mode of ``like``
+    (the original an output or a backup is made from), else a new file's (0666 less the umask).
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -543,8 +556,9 @@ def atomic_writer(path: str | Path, *, encoding: str = "utf-8", newline: str = "
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        # mkstemp makes the file 0600
+        model = target if target.exists() else Path(like) if like is not None and Path(like).exists() else None
+        os.chmod(tmp, model.stat().st_mode & 0o7777 if model is not None else 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
