@@ -253,3 +253,16 @@ def test_outputs_backups_reports_and_exports_get_sensible_modes(cli, tmp_path: P
     assert stat.S_IMODE((tmp_path / "a.txt.orig").stat().st_mode) == 0o640
     assert cli("export", str(tmp_path / "g.csv")).returncode == 0
     assert stat.S_IMODE((tmp_path / "g.csv").stat().st_mode) == new_file
+
+
+def test_in_place_through_a_symbolic_link_writes_the_file_it_names(cli, tmp_path: Path) -> None:
+    """Issue 18, fault 9: --in-place on a symlink replaced the link with a regular file."""
+    real = tmp_path / "archive" / "a.txt"
+    real.parent.mkdir()
+    real.write_text("وصل لبيونج يانج\n", encoding="utf-8")
+    link = tmp_path / "a.txt"
+    link.symlink_to(real)
+    result = cli("normalize", str(link), "--in-place")
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_text(encoding="utf-8") == "وصل لبيونغ يانغ\n"

@@ -333,7 +333,8 @@ def _normalize_one(task: _Task, options: _Options, recognizer: Recognizer | None
         elif options.mode == "in-place" and changed:
             if options.backup:
                 _write_bytes(task.path + options.backup, data, like=task.path)
-            _write_bytes(task.path, out)
+            # through a symbolic link to the file it names: the link stays a link
+            _write_bytes(os.path.realpath(task.path), out)
             res.output_path = task.path
     except OSError as exc:
         res.status = "error"
