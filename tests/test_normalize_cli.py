@@ -266,3 +266,25 @@ def test_in_place_through_a_symbolic_link_writes_the_file_it_names(cli, tmp_path
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and link.resolve() == real.resolve()
     assert real.read_text(encoding="utf-8") == "وصل لبيونغ يانغ\n"
+
+
+def test_a_killed_runs_temp_files_are_removed_by_the_next(cli, tmp_path: Path) -> None:
+    """Issue 18, fault 11: kill -9 during --in-place left hidden .tmp files; the next run removes its own
+    stale ones (and leaves a fresh one, which a running writer may still own, and other files)."""
+    import os
+    import time
+
+    src = tmp_path / "a.txt"
+    src.write_text("وصل لبيونج يانج\n", encoding="utf-8")
+    stale = tmp_path / ".a.txt.k1ll3d9x.tmp"  # what atomic_writer's mkstemp names look like
+    stale.write_text("half a file", encoding="utf-8")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    fresh = tmp_path / ".a.txt.wr1t1ng0.tmp"
+    fresh.write_text("being written", encoding="utf-8")
+    other = tmp_path / ".a.txt.notes.tmp"
+    other.write_text("someone else's", encoding="utf-8")
+    os.utime(other, (old, old))
+    assert cli("normalize", str(src), "--in-place").returncode == 0
+    assert src.read_text(encoding="utf-8") == "وصل لبيونغ يانغ\n"
+    assert not stale.exists() and fresh.exists() and other.exists()

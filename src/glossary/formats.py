@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import glob
 import io
 import json
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -532,6 +534,20 @@ def split_list(cell: str | None) -> list[str]:
     return [item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip()]
 
 
+#: A temp file of ours older than this (seconds) was left by a run that was killed.
+STALE_TEMP_SECONDS = 600
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Remove the temp files a killed run left beside ``target`` (``.NAME.xxxxxxxx.tmp``, old enough
+    that no running writer still owns them)."""
+    now = time.time()
+    for tmp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with suppress(OSError):
+            if now - tmp.stat().st_mtime > STALE_TEMP_SECONDS and len(tmp.name) - len(target.name) == 14:
+                tmp.unlink()
+
+
 def _umask() -> int:
     """The process's file-creation mask (read by setting it and putting it back)."""
     mask = os.umask(0o022)
@@ -550,6 +566,7 @@ def atomic_writer(
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
