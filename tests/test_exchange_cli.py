@@ -249,7 +249,10 @@ def test_a_control_character_in_a_spelling_is_refused_with_file_and_line(cli, tm
     db = tmp_path / "nul.db"
     result = cli("--db", str(db), "import", str(src))
     assert result.returncode == 2
-    assert result.stderr.strip() == f"glossary: error: {src}:3: control character U+0000 in the spelling 'Mos\\x00cow'"
+    assert result.stderr.strip() == (
+        f"glossary: error: {src}:3: control character U+0000 in the spelling 'Mos\\x00cow' "
+        "(--skip-bad-rows imports the other rows)"
+    )
     g = Glossary.open(db)
     assert g.stats()["entities"] == 0  # one transaction: nothing imported
     with pytest.raises(InputError, match="control character U\\+0007"):
@@ -275,3 +278,21 @@ def test_utf16_without_a_bom_and_a_folder_are_named_as_such(cli, tmp_path: Path,
     result = cli("--db", str(tmp_path / "g.db"), "import", str(folder))
     assert result.returncode == 2
     assert result.stderr.strip() == f"glossary: error: {folder}: is a folder; import the files in it one by one"
+
+
+def test_skip_bad_rows_skips_a_row_with_the_wrong_number_of_fields(cli, tmp_path: Path) -> None:
+    """Issue 18, fault 3: such a row stopped the import even with --skip-bad-rows; and a refused file
+    says that --skip-bad-rows exists."""
+    src = tmp_path / "r.csv"
+    src.write_text("english,arabic,kind\nMoscow,موسكو,place\nKiev,كييف\nOslo,أوسلو,place\n", encoding="utf-8")
+    db = tmp_path / "t.db"
+    result = cli("--db", str(db), "import", str(src), "--skip-bad-rows")
+    assert result.returncode == 0, result.stderr
+    assert "2 added" in result.stdout and "1 bad row skipped" in result.stdout
+    assert f"skipped {src}:3: expected 3 fields, found 2" in result.stderr
+    latin = tmp_path / "latin.csv"
+    latin.write_text("english,arabic\nMoscow,موسكو\nKiev,Kiev city\n", encoding="utf-8")
+    result = cli("--db", str(tmp_path / "u.db"), "import", str(latin))
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("'Kiev city' (--skip-bad-rows imports the other rows)")
+    assert result.stderr.startswith(f"glossary: error: {latin}:3:")

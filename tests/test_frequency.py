@@ -199,6 +199,7 @@ def test_bad_frequency_through_the_cli_is_one_line(cli: Run, tmp_path: Path) -> 
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == [
         f"glossary: error: {f}:3: bad frequency 'abc': expected a whole number, 0 or more (or an empty cell)"
+        " (--skip-bad-rows imports the other rows)"
     ]
     r = cli("--db", str(db), "import", str(f), "--skip-bad-rows")
     assert r.returncode == 0, r.stderr

@@ -171,7 +171,9 @@ def import_file(
     elif fmt == "omegat":
         _import_items(g, formats.read_omegat(path), run, skip_bad_rows, lambda row: _import_row(g, row, run))
     else:
-        layout, rows = formats.read_glossary_table(path, "tsv" if fmt == "tsv" else "csv", columns)
+        layout, rows = formats.read_glossary_table(
+            path, "tsv" if fmt == "tsv" else "csv", columns, lenient=skip_bad_rows
+        )
         run.report.ignored_columns = layout.ignored
         if layout.ignored:
             warnings.warn(
@@ -204,6 +206,8 @@ def _import_items(
             counts = (report.added, report.updated, report.skipped, report.merged)
             run.pending.clear()
             try:
+                if isinstance(item, formats.BadRow):
+                    raise item.error
                 if skip_bad_rows:
                     with g.db.atomic():  # savepoint: a bad row leaves no trace
                         handle(item)

@@ -195,7 +195,18 @@ def read_table(
     return header, rows
 
 
-def _open_table(path: str | Path, fmt: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+class BadRow(dict[str, str]):
+    """A row that cannot be read (wrong number of fields), yielded in its place when the reader
+    goes on past bad rows: the importer raises :attr:`error` for it and skips it."""
+
+    def __init__(self, error: InputError) -> None:
+        super().__init__()
+        self.error = error
+
+
+def _open_table(
+    path: str | Path, fmt: str, *, lenient: bool = False
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     text = read_text(path)
     if not text.strip():
         raise InputError("empty file: expected a header row with columns english, arabic", path, 1)
@@ -218,12 +229,15 @@ def _open_table(path: str | Path, fmt: str) -> tuple[list[str], Iterator[tuple[i
                 if not any(c.strip() for c in cells):
                     continue
                 if len(cells) != len(header):
-                    raise InputError(
-                        f"expected {len(header)} fields, found {len(cells)}"
-                        + _delimiter_hint(cells, fmt),
+                    error = InputError(
+                        f"expected {len(header)} fields, found {len(cells)}" + _delimiter_hint(cells, fmt),
                         path,
                         line,
                     )
+                    if not lenient:
+                        raise error
+                    yield line, BadRow(error)
+                    continue
                 yield line, dict(zip(header, cells, strict=True))
         except csv.Error as exc:
             raise InputError(f"malformed {fmt.upper()} ({exc})", path, reader.line_num) from None
@@ -374,7 +388,7 @@ def guess_direction(first: str, second: str) -> str:
 
 
 def read_glossary_table(
-    path: str | Path, fmt: str, columns: dict[str, str] | None = None
+    path: str | Path, fmt: str, columns: dict[str, str] | None = None, *, lenient: bool = False
 ) -> tuple[TableLayout, Iterator[tuple[int, dict[str, str]]]]:
     """The layout of a CSV/TSV glossary and its ``(line, raw row)`` pairs.
 
@@ -382,7 +396,7 @@ def read_glossary_table(
     fields (``english``, ``arabic``, ``kind`` ...).  ``columns`` maps glossary
     fields to header names and wins over the automatic recognition.
     """
-    header, rows = _open_table(path, fmt)
+    header, rows = _open_table(path, fmt, lenient=lenient)
     mapping: dict[str, str] = {}
     for key, col in (columns or {}).items():
         wanted = col.strip().lower()

@@ -188,6 +188,11 @@ def import_(
         try:
             g.import_file(file, format=fmt, on_conflict=on_conflict, skip_bad_rows=skip_bad_rows,
                           columns=mapping or None, curated=curated)
+        except InputError as exc:
+            if exc.line is None or skip_bad_rows or exc.line == 1:
+                raise
+            # one bad row refuses the whole file: say how to import the others
+            raise InputError(f"{exc.reason} (--skip-bad-rows imports the other rows)", exc.path, exc.line) from None
         finally:
             for w in caught:
                 err.print(f"glossary: warning: {w.message}", markup=False)
