@@ -448,7 +448,7 @@ class Recognizer:
         self._seconds: dict[str, set[str]] = {}  # first word's skeleton -> second words' skeletons
         self._by_second: dict[str, list[_MultiName]] = {}  # two-word names by their second word's skeleton
         self._thirds: dict[str, set[str]] = {}  # ... -> third words' (names of three words or more)
-        self._joined: dict[str, list[NameRow]] = {}  # sk of a multi-word name written as one word
+        self._joined: set[str] = set()  # skeletons of names of several words written as one word
         self._single_sk: set[str] = set()  # sk of one-word Arabic spellings (two words spelling one)
         self.spellings: dict[tuple[int, str], set[str]] = {}  # (entity, lang) -> texts
         self.aliases: dict[tuple[int, str], list[str]] = {}
@@ -461,7 +461,6 @@ class Recognizer:
         # (first word, second word, threshold) -> two-word names found with the first word respelled
         self._second_cache: dict[tuple[str, str, float], list[tuple[int, str, MentionInfo, NameRow | None]]] = {}
         self._looks: Any = None
-        self.size = 0
         with gc_paused():
             for name in names:
                 if name.entity_id in entities and name.norm:
@@ -482,7 +481,6 @@ class Recognizer:
 
     def _add(self, name: NameRow) -> None:
         self._names[name.name_id] = name
-        self.size += 1
         self.spellings.setdefault((name.entity_id, name.lang), set()).add(name.text)
         if name.role == "alias":
             self.aliases.setdefault((name.entity_id, name.lang), []).append(name.text)
@@ -501,7 +499,7 @@ class Recognizer:
             k = token_keys(bare)
             self._add_multi(name, ((k.pk, k.sk), *keys[1:]))
         if name.lang == "ar":
-            self._joined.setdefault(token_keys("".join(words)).sk, []).append(name)
+            self._joined.add(token_keys("".join(words)).sk)
 
     def looks_like_a_name(self, word: str) -> float:
         """:class:`~glossary.name_likeness.NameLikeness` of a normalized word against this glossary's names."""
@@ -512,6 +510,11 @@ class Recognizer:
                 t for n in self._names.values() if n.lang == "ar" for t in n.norm.split()
             )
         return self._looks(word)
+
+    @property
+    def size(self) -> int:
+        """How many spellings the recognizer holds (0: it finds nothing)."""
+        return len(self._names)
 
     def _add_multi(self, name: NameRow, keys: tuple[tuple[str, str], ...]) -> None:
         by_size = self._multi.setdefault(keys[0][1], {}).setdefault(len(keys), {})
