@@ -112,9 +112,9 @@ from itertools import chain, permutations
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from .index_file import Columns, IndexFile, LazyDict, LazyRecords, LazySet, Part, prefetch
 from .keys import TokenKeys, alternate_spelling, cross_key, cross_skeleton, deletions, strip_article, token_keys
 from .normalize import Lang, has_arabic, normalize, script_of
+from .store.index_file import Columns, IndexFile, LazyDict, LazyRecords, LazySet, Part, prefetch
 from .transliteration import model as fit_model
 from .transliteration import name_fits
 

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
-from .index_file import IndexFile, LazyDict, Part
+from .store.index_file import IndexFile, LazyDict, Part
 
 _ORDER = 4
 

@@ -114,10 +114,10 @@ from typing import Any, NamedTuple
 
 from .common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAMELIKE_ZIPF
 from .common_words import zipf_normalized as word_zipf
-from .index_file import IndexFile, LazyDict, LazySet, Part
 from .keys import strip_article, token_keys
 from .matching import ALIAS_FACTOR, Hit, Matcher, gc_paused
 from .normalize import DIACRITICS, INVISIBLE, Lang, has_arabic, normalize
+from .store.index_file import IndexFile, LazyDict, LazySet, Part
 
 #: Default threshold for rewriting a mention (phonetic level and above: the
 #: letters differ only within one sound class, or the spelling is stored).
