@@ -14,11 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
-
-from . import exchange, store
 from .errors import GlossaryError, InputError, NotFoundError
-from .matching import DEFAULT_MIN_SCORE, Matcher, NameRecord
 from .models import (
     KINDS,
     ROLES,
@@ -35,8 +31,11 @@ from .models import (
 from .normalize import normalize, script_of
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from .batch import NormalizeReport
     from .exchange import ImportReport
+    from .matching import Matcher
     from .recognition import Mention, NormalizeResult, Recognizer
     from .tm import TranslationMemory
 
@@ -76,6 +75,8 @@ class Glossary:
         platform data folder), filled from the bundled data on first use.  An
         explicit path starts empty unless ``defaults=True``.
         """
+        from . import store
+
         fill = defaults
         if path is None:
             path = store.default_path()
@@ -99,6 +100,8 @@ class Glossary:
 
     def load_defaults(self) -> int:
         """Import the bundled glossary once per store; returns entities added (0 if done before)."""
+        from . import store
+
         with self._write():
             row = self.db.execute("SELECT value FROM meta WHERE key = 'defaults_loaded'").fetchone()
             if row is not None:
@@ -117,6 +120,8 @@ class Glossary:
     @contextmanager
     def _write(self) -> Iterator[None]:
         """One transaction; in-memory index updates run only once it commits."""
+        from . import store
+
         outer = not self.db.conn.in_transaction
         before = after = -1
         try:
@@ -473,6 +478,7 @@ class Glossary:
 
     def stats(self) -> dict[str, Any]:
         """Counts a user asks about: entities, names, tm_units, and breakdowns."""
+        from . import store
 
         def count(sql: str) -> int:
             return int(self.db.execute(sql).fetchone()[0])
@@ -494,6 +500,8 @@ class Glossary:
     @property
     def matcher(self) -> Matcher:
         """The in-memory index, built on first use and rebuilt when the glossary changed."""
+        from .matching import Matcher, NameRecord
+
         version = self._glossary_version()
         if self._matcher is None or version != self._matcher_version:
             rows = self.db.execute(
@@ -512,6 +520,8 @@ class Glossary:
         """
         if self._matcher is None:
             return
+        from .matching import NameRecord
+
         row = self.db.execute("SELECT coalesce(frequency, 0) FROM entities WHERE id = ?", [entity_id]).fetchone()
         self._matcher.add(NameRecord(name_id, entity_id, text, lang, role, int(row[0]) if row else 0))
 
@@ -539,6 +549,8 @@ class Glossary:
             raise InputError(f"query too long ({len(query):,} characters; a name has at most {MAX_QUERY_CHARS:,})")
         if limit <= 0:
             return []
+        from .matching import DEFAULT_MIN_SCORE
+
         threshold = DEFAULT_MIN_SCORE if min_score is None else float(min_score)
         hits = self.matcher.search(query, limit=limit, min_score=threshold)
         if not hits:
@@ -739,6 +751,8 @@ class Glossary:
         is also a common word (a surname that means "president") is not taken for
         a name on its own.  Pass ``curated=True`` for a list a person has checked.
         """
+        from . import exchange
+
         return exchange.import_file(
             self, path, format=format, on_conflict=on_conflict, skip_bad_rows=skip_bad_rows,
             source=source, columns=columns, curated=curated,
@@ -749,6 +763,8 @@ class Glossary:
 
         See :func:`glossary.exchange.export_file` for the formats (``jsonl`` is lossless).
         """
+        from . import exchange
+
         return exchange.export_file(self, path, format=format, direction=direction)
 
     # ------------------------------------------------------------------ translation memory

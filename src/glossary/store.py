@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-import platformdirs
 import sqlite_utils
 from sqlite_utils import Migrations
 
@@ -189,6 +188,8 @@ def default_path() -> Path:
     env = os.environ.get(ENV_DB)
     if env:
         return Path(env).expanduser()
+    import platformdirs  # only here: a store named by --db or $GLOSSARY_DB never needs it
+
     return platformdirs.user_data_path("glossary", appauthor=False) / "glossary.db"
 
 

@@ -88,6 +88,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .errors import InputError, NotFoundError, StoreError
 from .matching import gc_paused
+from .models import DEFAULT_MIN_SIMILARITY, ON_DUPLICATE
 from .normalize import Lang, has_arabic, normalize, script_of
 from .tmx import Segment, TMXUnit, TMXWriter, iso_date, primary_lang, tmx_date
 
@@ -95,11 +96,7 @@ if TYPE_CHECKING:
     from .glossary import Glossary
     from .recognition import Recognizer
 
-ON_DUPLICATE = ("skip", "update", "keep")
 DEFAULT_LIMIT = 5
-#: Below this sentence similarity a unit is not returned (a TM score, 0..100 over the whole segment:
-#: not the name score of :data:`glossary.matching.DEFAULT_MIN_SCORE`).
-DEFAULT_MIN_SIMILARITY = 70.0
 #: How many FTS candidates are scored per query.
 CANDIDATES = 40
 #: Tagged units remembered between searches (per glossary version).
