@@ -34,15 +34,12 @@ from __future__ import annotations
 
 import codecs
 import csv
-import difflib
 import gc
 import json
-import multiprocessing
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -292,6 +289,8 @@ def _write_bytes(path: str, data: bytes, like: str | None = None) -> None:
 
 
 def _diff(path: str, old: str, new: str) -> str:
+    import difflib  # only for --diff
+
     lines = difflib.unified_diff(
         old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
     )
@@ -402,6 +401,10 @@ def normalize_files(
 def _run(
     g: Glossary, tasks: list[_Task], options: _Options, workers: int, progress: Progress | None
 ) -> list[FileResult]:
+    # the process pool's modules, only when files are normalized (not on ``import glossary``)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     total = len(tasks)
     tick: Progress = progress or (lambda done, total: None)
     tick(0, total)

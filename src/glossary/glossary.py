@@ -14,12 +14,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import sqlite_utils
-
-from . import exchange, store
 from .errors import GlossaryError, InputError, NotFoundError
-from .indexing import Indexes
-from .matching import DEFAULT_MIN_SCORE, Matcher
 from .models import (
     KINDS,
     ROLES,
@@ -34,11 +29,14 @@ from .models import (
     check_spelling,
 )
 from .normalize import normalize, script_of
-from .store.index_file import IndexCorrupt
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
+    from . import store
     from .batch import NormalizeReport
     from .exchange import ImportReport
+    from .matching import Matcher
     from .recognition import Mention, NormalizeResult, Recognizer
     from .tm import TranslationMemory
 
@@ -90,11 +88,16 @@ class Glossary:
     """
 
     def __init__(self, db: sqlite_utils.Database, path: str) -> None:
+        from . import store  # here, not at the top: ``import glossary`` stays light (tests/test_startup.py)
+        from .indexing import Indexes
+        from .store.index_file import IndexCorrupt
+
         self.db = db
         self.path = path
         #: the store layer: every statement run on the file (not for users)
         self.store = store.Store(db)
         self._indexes = Indexes(db, path)
+        self._corrupt = IndexCorrupt
         #: english, arabic and kind of entities lookups returned, valid for one glossary version
         self._shown: dict[int, tuple[str, str, str]] = {}
         self._shown_version: int | None = None
@@ -110,6 +113,8 @@ class Glossary:
         platform data folder), filled from the bundled data on first use.  An
         explicit path starts empty unless ``defaults=True``.
         """
+        from . import store
+
         fill = defaults
         if path is None:
             path = store.default_path()
@@ -134,6 +139,8 @@ class Glossary:
 
     def load_defaults(self) -> int:
         """Import the bundled glossary once per store; returns entities added (0 if done before)."""
+        from . import store
+
         with self._write():
             if self.store.defaults_loaded():
                 return 0
@@ -155,7 +162,9 @@ class Glossary:
     def _write(self) -> Iterator[None]:
         """One transaction.  The indexes catch up from the store's change log when next used
         (:mod:`glossary.indexing`), whichever process wrote."""
-        with store.write_transaction(self.db):
+        from .store import write_transaction
+
+        with write_transaction(self.db):
             yield
 
     def _glossary_version(self) -> int:
@@ -421,7 +430,7 @@ class Glossary:
         """Run a read over the indexes; a corrupt index file is reported, rebuilt and read again."""
         try:
             return read()
-        except IndexCorrupt as exc:
+        except self._corrupt as exc:
             self._indexes.retry(exc)
             self._shown.clear()
             return read()
@@ -439,6 +448,8 @@ class Glossary:
             raise InputError(f"query too long ({len(query):,} characters; a name has at most {MAX_QUERY_CHARS:,})")
         if limit <= 0:
             return []
+        from .matching import DEFAULT_MIN_SCORE
+
         threshold = DEFAULT_MIN_SCORE if min_score is None else float(min_score)
         hits = self._guarded(lambda: self.matcher.search(query, limit=limit, min_score=threshold))
         if not hits:
@@ -622,6 +633,8 @@ class Glossary:
         is also a common word (a surname that means "president") is not taken for
         a name on its own.  Pass ``curated=True`` for a list a person has checked.
         """
+        from . import exchange
+
         return exchange.import_file(
             self, path, format=format, on_conflict=on_conflict, skip_bad_rows=skip_bad_rows,
             source=source, columns=columns, curated=curated,
@@ -632,6 +645,8 @@ class Glossary:
 
         See :func:`glossary.exchange.export_file` for the formats (``jsonl`` is lossless).
         """
+        from . import exchange
+
         return exchange.export_file(self, path, format=format, direction=direction)
 
     # ------------------------------------------------------------------ translation memory

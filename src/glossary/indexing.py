@@ -4,7 +4,7 @@ A :class:`~glossary.Glossary` answers lookups from a :class:`~glossary.matching.
 and reads text with a :class:`~glossary.recognition.Recognizer`.  Both are
 built from the store's rows, which takes seconds at tens of thousands of
 names, so :class:`Indexes` keeps them in an index file beside the store
-(:mod:`glossary.index_file`) and, in a new process, opens that file instead
+(:mod:`glossary.store.index_file`) and, in a new process, opens that file instead
 of rebuilding.
 
 Every index is valid for one value of the store's change counter (the last

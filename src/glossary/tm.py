@@ -83,6 +83,7 @@ from rapidfuzz.distance import Levenshtein
 
 from . import tmx_import
 from .errors import InputError, NotFoundError
+from .models import DEFAULT_MIN_SIMILARITY
 from .normalize import has_arabic, normalize, script_of
 from .segments import clean, norm_fingerprint, segment_norm, tokens, tokenwise_normalize
 from .store.tm_index import TMStore
@@ -94,9 +95,6 @@ if TYPE_CHECKING:
     from .recognition import Recognizer
 
 DEFAULT_LIMIT = 5
-#: Below this sentence similarity a unit is not returned (a TM score, 0..100 over the whole segment:
-#: not the name score of :data:`glossary.matching.DEFAULT_MIN_SCORE`).
-DEFAULT_MIN_SIMILARITY = 70.0
 #: How many FTS candidates are scored per query.
 CANDIDATES = 40
 #: Tagged units remembered between searches (per glossary version).

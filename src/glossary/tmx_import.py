@@ -22,12 +22,11 @@ from typing import Any
 
 from .errors import InputError, StoreError
 from .matching import gc_paused
+from .models import ON_DUPLICATE
 from .segments import clean, segment_norm
 from .store.tm_index import TMStore
 from .tmx import Segment, TMXReader, TMXUnit, iso_date, primary_lang
 
-#: What a duplicate does: ``skip`` it, ``update`` the stored unit's target, or ``keep`` both.
-ON_DUPLICATE = ("skip", "update", "keep")
 #: Units per batch of a TMX import (one statement stores a batch).
 BATCH = 2000
 #: Units a bulk load (into an empty TM) keeps in memory to find duplicates (about

@@ -16,7 +16,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ..batch import check_annotation
 from ..recognition import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE
 from ._base import app, err, fail, open_glossary, out, parse_id, print_json
 
@@ -79,6 +78,8 @@ def normalize_cmd(
     standard output.  Exit code 2 if any file could not be processed.
     """
     from rich.progress import Progress, TaskID
+
+    from ..batch import check_annotation
 
     if out_dir is not None and in_place:
         fail("--out-dir and --in-place exclude each other")

@@ -25,7 +25,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 import sqlite_utils
 from sqlite_utils import Migrations
 
@@ -237,6 +236,8 @@ def default_path() -> Path:
     env = os.environ.get(ENV_DB)
     if env:
         return Path(env).expanduser()
+    import platformdirs  # only here: a store named by --db or $GLOSSARY_DB never needs it
+
     return platformdirs.user_data_path("glossary", appauthor=False) / "glossary.db"
 
 
