@@ -462,6 +462,31 @@ class Glossary:
             if h.entity_id in info
         ]
 
+    def prefix(self, text: str, limit: int = 10) -> list[Match]:
+        """Entities with a spelling that starts with ``text`` (Arabic or Latin), for search as you type.
+
+        «بيون» and "Pyong" find Pyongyang before the word is finished, which :meth:`lookup`
+        (whole spellings, fuzzily) does not.  The prefix is normalized like stored spellings
+        (case, hamza and alef forms, diacritics), and read from the store's index of normalized
+        spellings, so it costs the same on a large glossary.  Each entity comes once, with its
+        shortest matching spelling as ``matched``; ``reason`` is ``"prefix"`` and ``score``
+        the share of that spelling already typed (100: all of it), which is the order, the
+        more frequent entity first among equals.
+        """
+        if len(text) > MAX_QUERY_CHARS:
+            raise InputError(f"query too long ({len(text):,} characters; a name has at most {MAX_QUERY_CHARS:,})")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise InputError(f"limit must be a whole number of at least 1, not {limit!r}")
+        text = text.strip()
+        norm = normalize(text, script_of(text)) if text else ""
+        if not norm:
+            return []
+        return [
+            Match(eid, english, arabic, kind, matched, round(100.0 * len(norm) / max(length, len(norm)), 1),
+                  "prefix", role)
+            for eid, english, arabic, kind, matched, role, length in self.store.names_with_prefix(norm, limit)
+        ]
+
     def _entity_info(self, ids: set[int]) -> dict[int, tuple[str, str, str]]:
         """English, Arabic and kind of these entities, kept until the glossary changes.
 

@@ -632,6 +632,26 @@ class Store:
             "WHERE status = 'suggested' ORDER BY id"
         )
 
+    def names_with_prefix(self, norm_prefix: str, limit: int) -> list[tuple[int, str, str, str, str, str, int]]:
+        """Entities with an approved spelling whose normalized form starts with ``norm_prefix``:
+        ``(entity_id, english, arabic, kind, text, role, length of its norm)``, one row an entity
+        (its shortest such spelling), shortest first, then the most frequent, then by id.
+
+        A range over the ``names_norm`` index (``norm >= p AND norm < p || U+10FFFF``: every
+        string that starts with ``p`` sorts between the two), so the cost follows the names
+        that share the prefix, not the size of the glossary.
+        """
+        rows: list[tuple[int, str, str, str, str, str, int]] = self.db.execute(
+            """SELECT n.entity_id, e.english, e.arabic, e.kind, n.text, n.role, min(length(n.norm)) AS len
+               FROM names n JOIN entities e ON e.id = n.entity_id
+               WHERE n.norm >= ? AND n.norm < ? AND +n.status = 'approved'
+               GROUP BY n.entity_id
+               ORDER BY len, coalesce(e.frequency, 0) DESC, n.entity_id
+               LIMIT ?""",
+            [norm_prefix, norm_prefix + "\U0010ffff", limit],
+        ).fetchall()
+        return rows
+
     # ------------------------------------------------------------------ what the indexes read
     def index_version(self) -> int:
         """The store's change counter for indexes: the last ``index_log`` entry (see m006)."""
