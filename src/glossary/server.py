@@ -6,7 +6,7 @@ under ``/api/``.  Every endpoint calls the public library API (:class:`glossary.
 :class:`glossary.TranslationMemory`): the server adds HTTP, not behaviour.
 
 Threads and the store.  SQLite connections are not shared between threads: the app runs
-the library in a small pool of its own threads (``threads``, 4 by default), each with its
+the library in a small pool of its own threads (``threads``, 2 by default), each with its
 own :class:`~glossary.Glossary` (connection and in-memory indexes), opened the first time
 the thread serves a request.  Writes take one lock, so the server writes one at a time
 (the store's ``BEGIN IMMEDIATE`` and busy timeout queue it behind other processes); the
@@ -64,7 +64,7 @@ MAX_TEXT_CHARS = 200_000
 #: Most results any list endpoint gives in one answer.
 MAX_LIMIT = 200
 #: Threads running the library (each with its own connection and indexes).
-DEFAULT_THREADS = 4
+DEFAULT_THREADS = 2
 #: The page and what it loads (package data: no build step, nothing from the internet).
 WEB = resources.files("glossary") / "web"
 #: Media types of the export formats.

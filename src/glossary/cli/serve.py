@@ -18,6 +18,9 @@ from ._base import app, fail, out, state
 #: The default port (unassigned by IANA, clear of the usual development servers).
 DEFAULT_PORT = 8321
 DEFAULT_HOST = "127.0.0.1"
+#: Threads running the library (``glossary.server.DEFAULT_THREADS``; not imported from there, which
+#: would load Starlette for ``--help``).  Two: each thread catches up with every write on its own.
+DEFAULT_THREADS = 2
 
 
 def is_loopback(host: str) -> bool:
@@ -57,7 +60,11 @@ def serve(
         typer.Option("--token-file", dir_okay=False, help="A file holding the token every write must send "
                      "(Authorization: Bearer TOKEN)."),
     ] = None,
-    threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Threads running lookups.")] = 4,
+    threads: Annotated[
+        int,
+        typer.Option("--threads", min=1, max=64, help="Threads running the library, each with its own connection "
+                     "and indexes (every write makes each of them catch up)."),
+    ] = DEFAULT_THREADS,
 ) -> None:
     """Serve the store over HTTP: a page for translators at /, a JSON API at /api/, the amaGama TM API at /tmserver/."""
     if find_spec("starlette") is None or find_spec("uvicorn") is None:
