@@ -632,7 +632,7 @@ def _run_dask(
     )
     where = {f.key: batch for f, batch in zip(futures, batches, strict=True)}
     try:
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             for i, res in zip(where[future.key], future.result(), strict=True):
                 done(i, res)
     except BaseException:
