@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from conftest import SEEDS, old_store
 from distributed import Client, LocalCluster
 
 from glossary import Glossary, NormalizeReport, StoreError
@@ -196,7 +196,7 @@ def test_a_worker_reading_another_store_is_refused(g: Glossary, client: Client, 
     other.close()
     # the client holds g's names, but tells the workers to read other.db
     pretender = Glossary(g.db, str(tmp_path / "other.db"))
-    with pytest.raises(StoreError, match="not the client's"):
+    with pytest.raises(StoreError, match="other names than the client's"):
         pretender.normalize_files([corpus], out_dir=tmp_path / "out", client=client)
     assert not (tmp_path / "out").exists() or files_under(tmp_path / "out") == {}
 
@@ -222,6 +222,12 @@ def test_read_only_store(g: Glossary, tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no such glossary store"):
         Glossary.open(tmp_path / "missing.db", read_only=True)
     assert not (tmp_path / "missing.db").exists()
+    # migrating is a write: an older store is refused, and left as it was
+    old = old_store(tmp_path / "old.db", stop_before="m005_name_evidence")
+    data = old.read_bytes()
+    with pytest.raises(StoreError, match="needs an upgrade; open it once with write access"):
+        Glossary.open(old, read_only=True)
+    assert old.read_bytes() == data
 
 
 # ---------------------------------------------------------------- the command line

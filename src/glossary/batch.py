@@ -547,9 +547,9 @@ class _Manifest:
                 handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
-def _run_key(g: Glossary, options: _Options) -> str:
+def _run_key(fingerprint: str, options: _Options) -> str:
     """What an output depends on besides its input (see :class:`_Manifest`)."""
-    key = [store_fingerprint(g), options.min_score, options.annotate, options.expand_aliases]
+    key = [fingerprint, options.min_score, options.annotate, options.expand_aliases]
     return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -589,8 +589,8 @@ def _worker_recognizer(store: str, expected: str) -> Recognizer:
         g.close()
         if attempt == 2:
             raise StoreError(
-                f"{store}: the store this Dask worker reads is not the client's (other names); "
-                "give every worker the same store file"
+                f"{store}: the store this Dask worker reads holds other names than the client's "
+                "(another copy, or it changed during the run); give every worker the same store file"
             )
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -604,8 +604,8 @@ def _dask_batch(
 
 
 def _run_dask(
-    client: Client, g: Glossary, tasks: list[_Task], priors: list[dict[str, Any] | None], options: _Options,
-    done: Callable[[int, FileResult], None],
+    client: Client, store: str, fingerprint: str, tasks: list[_Task], priors: list[dict[str, Any] | None],
+    options: _Options, done: Callable[[int, FileResult], None],
 ) -> None:
     """Spread the tasks over a Dask cluster; ``done(index, result)`` as each file's result arrives.
 
@@ -627,7 +627,7 @@ def _run_dask(
     batches = [list(range(i, min(i + size, total))) for i in range(0, total, size)]
     payloads = [[(replace(tasks[i], cwd=cwd), priors[i]) for i in batch] for batch in batches]
     futures = client.map(
-        _dask_batch, payloads, store=os.path.abspath(g.path), expected=store_fingerprint(g), options=options,
+        _dask_batch, payloads, store=os.path.abspath(store), expected=fingerprint, options=options,
         pure=False, key=[f"glossary-normalize-{k}-{os.urandom(4).hex()}" for k in range(len(batches))],
     )
     where = {f.key: batch for f, batch in zip(futures, batches, strict=True)}
@@ -691,10 +691,12 @@ def normalize_files(
     )
     out = Path(out_dir) if out_dir is not None else None
     tasks = _plan(collect(paths, glob), _layout_root(paths), out, mode, options.backup)
-    manifest = _Manifest(out, _run_key(g, options), keep_mentions) if resume and out is not None else None
+    # the store's digest: what the workers check their copy against and the manifest's runs are keyed to
+    fingerprint = store_fingerprint(g) if client is not None or resume else ""
+    manifest = _Manifest(out, _run_key(fingerprint, options), keep_mentions) if resume and out is not None else None
     priors: list[dict[str, Any] | None] = [manifest.prior(t) if manifest is not None else None for t in tasks]
     try:
-        results = _run(g, tasks, priors, options, workers or 1, progress, client, manifest)
+        results = _run(g, tasks, priors, options, workers or 1, progress, client, fingerprint, manifest)
         if manifest is not None:
             manifest.finish(tasks, results)
     finally:
@@ -709,7 +711,7 @@ def normalize_files(
 
 def _run(
     g: Glossary, tasks: list[_Task], priors: list[dict[str, Any] | None], options: _Options, workers: int,
-    progress: Progress | None, client: Client | None, manifest: _Manifest | None,
+    progress: Progress | None, client: Client | None, fingerprint: str, manifest: _Manifest | None,
 ) -> list[FileResult]:
     total = len(tasks)
     tick: Progress = progress or (lambda done, total: None)
@@ -726,18 +728,18 @@ def _run(
         count[0] += 1
         tick(count[0], total)
 
-    _dispatch(g, tasks, priors, options, workers, client, done)
+    _dispatch(g, tasks, priors, options, workers, client, fingerprint, done)
     assert all(r is not None for r in slots)
     return [r for r in slots if r is not None]
 
 
 def _dispatch(
     g: Glossary, tasks: list[_Task], priors: list[dict[str, Any] | None], options: _Options, workers: int,
-    client: Client | None, done: Callable[[int, FileResult], None],
+    client: Client | None, fingerprint: str, done: Callable[[int, FileResult], None],
 ) -> None:
     """Run every task, in this process, a local pool or on Dask, calling ``done(index, result)``."""
     if client is not None:
-        _run_dask(client, g, tasks, priors, options, done)
+        _run_dask(client, g.path, fingerprint, tasks, priors, options, done)
         return
     total = len(tasks)
     methods = multiprocessing.get_all_start_methods()

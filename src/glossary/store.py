@@ -223,7 +223,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{target}: not a glossary store ({exc})") from exc
     db = sqlite_utils.Database(conn)
-    try:
+    with _closed_on_refusal(conn, target):
         check_version(db, target)
         # only a store we accept is switched to WAL: a file we refuse is left as it was
         if target != ":memory:":
@@ -234,13 +234,20 @@ def connect(path: str | Path) -> sqlite_utils.Database:
                 # re-check inside the lock: another process may have migrated meanwhile
                 if migrations.pending(db):
                     migrations.apply(db)
+    return db
+
+
+@contextmanager
+def _closed_on_refusal(conn: sqlite3.Connection, target: str) -> Iterator[None]:
+    """Close ``conn`` if the store is refused; a SQLite error becomes "not a glossary store"."""
+    try:
+        yield
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"{target}: not a glossary store ({exc})") from exc
     except StoreError:
         conn.close()
         raise
-    return db
 
 
 def connect_read_only(path: str | Path) -> sqlite_utils.Database:
@@ -265,16 +272,10 @@ def connect_read_only(path: str | Path) -> sqlite_utils.Database:
         db = sqlite_utils.Database(conn)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{target}: cannot open the store read-only ({exc})") from exc
-    try:
+    with _closed_on_refusal(conn, target):
         check_version(db, target)
         if migrations.pending(db):
             raise StoreError(f"{target}: this store needs an upgrade; open it once with write access first")
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise StoreError(f"{target}: not a glossary store ({exc})") from exc
-    except StoreError:
-        conn.close()
-        raise
     return db
 
 
