@@ -565,21 +565,20 @@ _DASK_FINGERPRINTS: dict[tuple[str, int], str] = {}
 _DASK_LOCK = threading.RLock()
 
 
-def _worker_recognizer(store: str, expected: str) -> Recognizer:
+def _worker_recognizer(kind: type[Glossary], store: str, expected: str) -> Recognizer:
     """This worker process's recognizer for ``store``: opened read-only and built once per process.
 
     The store is opened here, not scattered: every worker reads the file at the same path
     (a shared filesystem, or a copy at that path), and a later run reuses what is open; the
     recognizer is rebuilt only when the store changed (:attr:`Glossary.recognizer`).  If this
     copy's :func:`store_fingerprint` is not the client's, it is reopened once (the file may
-    have been replaced) and then refused: its outputs would not be the client's.
+    have been replaced) and then refused: its outputs would not be the client's.  ``kind`` is the
+    client's :class:`~glossary.Glossary` class (passed, not imported: ``glossary`` imports this module).
     """
-    from .glossary import Glossary
-
     for attempt in (1, 2):
         g = _DASK_STORES.get(store)
         if g is None:
-            g = _DASK_STORES[store] = Glossary.open(store, read_only=True)
+            g = _DASK_STORES[store] = kind.open(store, read_only=True)
         key = (store, g._glossary_version())
         if key not in _DASK_FINGERPRINTS:
             _DASK_FINGERPRINTS[key] = store_fingerprint(g)
@@ -596,16 +595,17 @@ def _worker_recognizer(store: str, expected: str) -> Recognizer:
 
 
 def _dask_batch(
-    items: list[tuple[_Task, dict[str, Any] | None]], store: str, expected: str, options: _Options
+    items: list[tuple[_Task, dict[str, Any] | None]], kind: type[Glossary], store: str, expected: str,
+    options: _Options,
 ) -> list[FileResult]:
     """A Dask task: a few files, normalized with this worker process's recognizer."""
     with _DASK_LOCK:
-        return [_process(t, options, prior, lambda: _worker_recognizer(store, expected)) for t, prior in items]
+        return [_process(t, options, prior, lambda: _worker_recognizer(kind, store, expected)) for t, prior in items]
 
 
 def _run_dask(
-    client: Client, store: str, fingerprint: str, tasks: list[_Task], priors: list[dict[str, Any] | None],
-    options: _Options, done: Callable[[int, FileResult], None],
+    client: Client, kind: type[Glossary], store: str, fingerprint: str, tasks: list[_Task],
+    priors: list[dict[str, Any] | None], options: _Options, done: Callable[[int, FileResult], None],
 ) -> None:
     """Spread the tasks over a Dask cluster; ``done(index, result)`` as each file's result arrives.
 
@@ -627,7 +627,7 @@ def _run_dask(
     batches = [list(range(i, min(i + size, total))) for i in range(0, total, size)]
     payloads = [[(replace(tasks[i], cwd=cwd), priors[i]) for i in batch] for batch in batches]
     futures = client.map(
-        _dask_batch, payloads, store=os.path.abspath(store), expected=fingerprint, options=options,
+        _dask_batch, payloads, kind=kind, store=os.path.abspath(store), expected=fingerprint, options=options,
         pure=False, key=[f"glossary-normalize-{k}-{os.urandom(4).hex()}" for k in range(len(batches))],
     )
     where = {f.key: batch for f, batch in zip(futures, batches, strict=True)}
@@ -739,7 +739,7 @@ def _dispatch(
 ) -> None:
     """Run every task, in this process, a local pool or on Dask, calling ``done(index, result)``."""
     if client is not None:
-        _run_dask(client, g.path, fingerprint, tasks, priors, options, done)
+        _run_dask(client, type(g), g.path, fingerprint, tasks, priors, options, done)
         return
     total = len(tasks)
     methods = multiprocessing.get_all_start_methods()
