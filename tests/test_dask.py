@@ -166,9 +166,51 @@ def test_a_rerun_skips_complete_outputs_and_redoes_the_others(g: Glossary, clien
     assert not any(f.skipped for f in g.normalize_files([corpus], out_dir=out, client=client).files)
 
 
-def g_run(g: Glossary, corpus: Path, out: Path, **kwargs: object) -> Path:
-    g.normalize_files([corpus], out_dir=out, **kwargs)  # type: ignore[arg-type]
+def g_run(g: Glossary, corpus: Path, out: Path, extra: list[Path] | None = None, **kwargs: object) -> Path:
+    """A local run's output folder."""
+    g.normalize_files([corpus, *(extra or [])], out_dir=out, **kwargs)  # type: ignore[arg-type]
     return out
+
+
+def worker_stores(store: str) -> dict[str, object]:
+    """Run on each worker: is ``store`` open, is its recognizer the one seen last time, what does a write do."""
+    import sqlite3
+
+    from glossary import batch
+
+    g = batch._DASK_STORES.get(store)
+    if g is None or g._recognizer is None:
+        return {"open": False}
+    seen = getattr(g._recognizer, "_seen_by_test", False)
+    g._recognizer._seen_by_test = True  # type: ignore[attr-defined]
+    try:
+        g.db.execute("INSERT INTO meta(key, value) VALUES ('probe', 1)")
+        write = "written"
+    except sqlite3.OperationalError as exc:
+        write = str(exc)
+    return {"open": True, "seen before": seen, "write": write}
+
+
+def test_each_worker_opens_the_store_read_only_once(g: Glossary, client: Client, tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path)
+    store = os.path.abspath(g.path)
+    g.normalize_files([corpus], out_dir=tmp_path / "one", client=client)
+    first = client.run(worker_stores, store)
+    assert len(first) == 2 and all(w["open"] for w in first.values()), first  # both workers took files
+    assert not any(w["seen before"] for w in first.values())
+    assert {w["write"] for w in first.values()} == {"attempt to write a readonly database"}
+    g.normalize_files([corpus], out_dir=tmp_path / "two", client=client, resume=False)
+    # the same recognizer object in each process: nothing rebuilt, nothing sent over the network
+    assert all(w["seen before"] for w in client.run(worker_stores, store).values())
+    # a write to the store (from the client) is seen: the workers rebuild for the new names
+    g.add("Saint Petersburg", "سانت بطرسبورغ", kind="place")
+    spb = tmp_path / "spb.txt"
+    spb.write_text("زار سانت بطرسبورج", encoding="utf-8")
+    g.normalize_files([corpus, spb], out_dir=tmp_path / "three", client=client)
+    # (a worker that took none of this run's files rebuilds when it next takes one)
+    assert any(not w["seen before"] for w in client.run(worker_stores, store).values() if w["open"])
+    assert (tmp_path / "three" / "spb.txt").read_text(encoding="utf-8") == "زار سانت بطرسبورغ"
+    assert files_under(tmp_path / "three") == files_under(g_run(g, corpus, tmp_path / "local", extra=[spb]))
 
 
 def test_resume_in_a_local_run(g: Glossary, tmp_path: Path) -> None:
