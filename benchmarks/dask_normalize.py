@@ -12,6 +12,9 @@ Measured in one run, each a first pass over text its processes have not seen:
 
 * **one process**: ``Glossary.normalize_files([corpus], out_dir=...)`` in this process,
   the recognizer built inside the timed call;
+* **local pool**: the same with ``workers=--workers`` (forked processes inheriting the
+  recognizer built in the timed call): what one machine gives without Dask, the reference
+  for Dask's overhead;
 * **Dask**: a ``LocalCluster`` of ``--workers`` worker processes (one thread each),
   started before the clock (its start-up is reported apart); ``normalize_files(...,
   client=client)``, each worker opening the store read-only and building its recognizer
@@ -109,6 +112,7 @@ def main() -> None:
 
     from distributed import Client, LocalCluster
 
+    load_start = os.getloadavg() if hasattr(os, "getloadavg") else None
     tmp = Path(tempfile.mkdtemp(prefix="glossary-dask-bench-"))
     try:
         start = time.perf_counter()
@@ -135,6 +139,11 @@ def main() -> None:
             local = g.normalize_files([corpus], out_dir=tmp / "local")
         local_s = time.perf_counter() - start
         print(f"one process: {local_s:.1f} s", flush=True)
+        start = time.perf_counter()
+        with Glossary.open(db) as g:
+            pool = g.normalize_files([corpus], out_dir=tmp / "pool", workers=args.workers)
+        pool_s = time.perf_counter() - start
+        print(f"local pool ({args.workers} processes): {pool_s:.1f} s", flush=True)
 
         start = time.perf_counter()
         cluster = LocalCluster(
@@ -155,8 +164,8 @@ def main() -> None:
             client.close()
             cluster.close()
 
-        identical = files_under(tmp / "local") == files_under(tmp / "dask")
-        same_report = local.as_dict() == remote.as_dict() == rerun.as_dict()
+        identical = files_under(tmp / "local") == files_under(tmp / "dask") == files_under(tmp / "pool")
+        same_report = local.as_dict() == remote.as_dict() == rerun.as_dict() == pool.as_dict()
         skipped = sum(f.skipped for f in rerun.files)
         if not (identical and same_report and skipped == n_files - len(local.errors)):
             raise SystemExit(f"mismatch: identical={identical} same_report={same_report} skipped={skipped}")
@@ -164,6 +173,7 @@ def main() -> None:
         mb = n_bytes / 1e6
         rows = [
             ("one process", local_s, mb / local_s),
+            (f"local pool, workers={args.workers} (fork)", pool_s, mb / pool_s),
             (f"Dask LocalCluster, {args.workers} workers", dask_s, mb / dask_s),
             ("Dask rerun, every output complete (skipped)", rerun_s, mb / rerun_s),
         ]
@@ -172,7 +182,8 @@ def main() -> None:
         print("|---|---:|---:|")
         for label, secs, rate in rows:
             print(f"| {label} | {secs:.1f} | {rate:.2f} |")
-        print(f"\nDask {local_s / dask_s:.2f}x one process; cluster start-up {cluster_s:.1f} s not counted; "
+        print(f"\nDask {local_s / dask_s:.2f}x one process (local pool {local_s / pool_s:.2f}x); "
+              f"cluster start-up {cluster_s:.1f} s not counted; "
               f"outputs identical, reports equal; {local.summary['mentions']} mentions")
 
         result = {
@@ -182,8 +193,11 @@ def main() -> None:
             "corpus": {"mb": round(mb, 3), "files": n_files, "file_kb": args.file_kb,
                        "rule": "normalize.py build_corpus (seed sentences + Wikidata names), cut into files"},
             "store": store, "approved_names": names, "workers": args.workers,
-            "one_process_s": round(local_s, 2), "dask_s": round(dask_s, 2), "dask_rerun_s": round(rerun_s, 2),
+            "one_process_s": round(local_s, 2), "local_pool_s": round(pool_s, 2), "dask_s": round(dask_s, 2),
+            "dask_rerun_s": round(rerun_s, 2),
             "cluster_start_s": round(cluster_s, 2), "speedup": round(local_s / dask_s, 3),
+            "pool_speedup": round(local_s / pool_s, 3),
+            "load_average_start": load_start,
             "mentions": local.summary["mentions"], "changed": local.summary["changed"],
             "identical_outputs": identical, "equal_reports": same_report, "rerun_skipped": skipped,
         }
