@@ -20,6 +20,8 @@ Measured in one run, each a first pass over text its processes have not seen:
   client=client)``, each worker opening the store read-only and building its recognizer
   inside the timed call; then a **rerun** with nothing changed (every output skipped:
   the resume check, hashing inputs and outputs);
+* CPU seconds of the one process and of each Dask worker during its run: on a shared
+  machine the wall clock says how many cores the run got, the CPU time how the work split;
 * the outputs must be identical (same files, same bytes) and the reports equal, or the
   run fails.
 
@@ -92,6 +94,11 @@ def write_corpus(text: str, root: Path, file_kb: float) -> tuple[int, int]:
     return files, size
 
 
+def cpu_seconds() -> float:
+    """This process's CPU time (run on each Dask worker too)."""
+    return time.process_time()
+
+
 def files_under(root: Path) -> dict[str, bytes]:
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
@@ -134,10 +141,10 @@ def main() -> None:
             names = g.db.execute("SELECT count(*) FROM names WHERE status = 'approved'").fetchone()[0]
 
         # one process: a fresh Glossary, its recognizer built inside the timed call
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with Glossary.open(db) as g:
             local = g.normalize_files([corpus], out_dir=tmp / "local")
-        local_s = time.perf_counter() - start
+        local_s, local_cpu = time.perf_counter() - start, time.process_time() - cpu
         print(f"one process: {local_s:.1f} s", flush=True)
         start = time.perf_counter()
         with Glossary.open(db) as g:
@@ -153,9 +160,12 @@ def main() -> None:
         cluster_s = time.perf_counter() - start
         try:
             with Glossary.open(db) as g:
+                before = client.run(cpu_seconds)
                 start = time.perf_counter()
                 remote = g.normalize_files([corpus], out_dir=tmp / "dask", client=client)
                 dask_s = time.perf_counter() - start
+                after = client.run(cpu_seconds)
+                worker_cpu = sorted(round(after[w] - before[w], 2) for w in after)
                 print(f"dask ({args.workers} workers): {dask_s:.1f} s (cluster start {cluster_s:.1f} s)", flush=True)
                 start = time.perf_counter()
                 rerun = g.normalize_files([corpus], out_dir=tmp / "dask", client=client)
@@ -182,6 +192,8 @@ def main() -> None:
         print("|---|---:|---:|")
         for label, secs, rate in rows:
             print(f"| {label} | {secs:.1f} | {rate:.2f} |")
+        print(f"CPU seconds: one process {local_cpu:.1f}; Dask workers {', '.join(map(str, worker_cpu))} "
+              f"(on {os.cpu_count()} CPUs, load average {f'{load_start[0]:.2f}' if load_start else '?'} at the start)")
         print(f"\nDask {local_s / dask_s:.2f}x one process (local pool {local_s / pool_s:.2f}x); "
               f"cluster start-up {cluster_s:.1f} s not counted; "
               f"outputs identical, reports equal; {local.summary['mentions']} mentions")
@@ -197,6 +209,7 @@ def main() -> None:
             "dask_rerun_s": round(rerun_s, 2),
             "cluster_start_s": round(cluster_s, 2), "speedup": round(local_s / dask_s, 3),
             "pool_speedup": round(local_s / pool_s, 3),
+            "one_process_cpu_s": round(local_cpu, 2), "dask_worker_cpu_s": worker_cpu,
             "load_average_start": load_start,
             "mentions": local.summary["mentions"], "changed": local.summary["changed"],
             "identical_outputs": identical, "equal_reports": same_report, "rerun_skipped": skipped,

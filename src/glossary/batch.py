@@ -435,7 +435,8 @@ def store_fingerprint(g: Glossary) -> str:
 
     Two stores with the same digest normalize every text alike, whatever their paths or change
     counters; a Dask worker compares its copy's with the client's, and a resumed run its
-    manifest's with the store's.  One pass over the rows (about 0.1 s per 10k names).
+    manifest's with the store's.  One pass over the rows: 0.37 s for the 129k names of the
+    65k Wikidata store (2026-12-06), paid once per run by the client and once per store version by a worker.
     """
     h = hashlib.sha256(f"glossary {__version__}\n".encode())
     for row in g.db.execute(
