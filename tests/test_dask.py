@@ -18,7 +18,7 @@ import pytest
 from conftest import SEEDS, old_store
 from distributed import Client, LocalCluster
 
-from glossary import Glossary, NormalizeReport, StoreError
+from glossary import Glossary, InputError, NormalizeReport, StoreError
 from glossary.batch import MANIFEST
 
 HOUSE = [("بيونغ يانغ", "بيونج يانج"), ("سيرغي لافروف", "سيرجي لافروف"), ("كيم جونغ أون", "كيم جونج أون")]
@@ -230,6 +230,14 @@ def test_resume_in_a_local_run(g: Glossary, tmp_path: Path) -> None:
         g.normalize_files([corpus], resume=True)
     with pytest.raises(ValueError, match="resume needs out_dir"):
         g.normalize_files([corpus], out_dir=out, dry_run=True, resume=True)
+    # a file of the manifest's name is never collected from a folder, and never written over it
+    named = tmp_path / "odd" / MANIFEST
+    named.parent.mkdir()
+    named.write_text("بيونج يانج", encoding="utf-8")
+    assert g.normalize_files([named.parent], out_dir=tmp_path / "o2", glob="*").files == []
+    with pytest.raises(InputError, match="would overwrite the resume manifest"):
+        g.normalize_files([named], out_dir=tmp_path / "o2", resume=True)
+    assert not (tmp_path / "o2").exists()
 
 
 def test_a_worker_reading_another_store_is_refused(g: Glossary, client: Client, tmp_path: Path) -> None:

@@ -695,6 +695,10 @@ def normalize_files(
     # the store's digest: what the workers check their copy against and the manifest's runs are keyed to
     fingerprint = store_fingerprint(g) if client is not None or resume else ""
     manifest = _Manifest(out, _run_key(fingerprint, options), keep_mentions) if resume and out is not None else None
+    if manifest is not None:
+        for t in tasks:
+            if t.dest is not None and os.path.abspath(t.dest) == os.path.abspath(manifest.path):
+                raise InputError("would overwrite the resume manifest; nothing written", t.dest)
     priors: list[dict[str, Any] | None] = [manifest.prior(t) if manifest is not None else None for t in tasks]
     try:
         results = _run(g, tasks, priors, options, workers or 1, progress, client, fingerprint, manifest)
