@@ -214,5 +214,5 @@ def test_tm_writes_keep_the_glossary_indexes_and_glossary_writes_refresh_them(fi
     filled.add_variant(eid, "پيونگ يانگ")
     assert filled.matcher is matcher  # one new spelling is added in place
     assert filled.lookup("پيونگ يانگ")[0].reason == "exact"
-    assert filled.recognizer is not recognizer  # the text index is rebuilt
+    assert filled.recognizer is recognizer  # ... and to the text index too: no rebuild
     assert [m.english for m in filled.find_mentions("زار پيونگ يانگ")] == ["Pyongyang"]

@@ -227,7 +227,6 @@ def _import_items(
             report.bad_rows.append(str(err))
             warnings.warn(f"skipped {err}", GlossaryWarning, stacklevel=3)
         _store_totals(g, run)
-        g._invalidate_matcher()
 
 
 def _conflict(g: Glossary, english: str, arabic: str, run: _ImportRun) -> tuple[int | None, bool]:
@@ -367,7 +366,6 @@ def _import_jsonl(g: Glossary, path: str | Path, report: ImportReport, on_confli
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"malformed record ({exc})", path, line) from None
     _store_totals(g, run)
-    g._invalidate_matcher()  # frequencies of stored entities may have changed
 
 
 def _import_record(g: Glossary, obj: dict[str, Any], run: _ImportRun) -> None:

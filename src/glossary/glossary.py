@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlite_utils
 
 from . import exchange, store
 from .errors import GlossaryError, InputError, NotFoundError
-from .matching import DEFAULT_MIN_SCORE, Matcher, NameRecord
+from .index_file import IndexCorrupt
+from .indexing import Indexes
+from .matching import DEFAULT_MIN_SCORE, Matcher
 from .models import (
     KINDS,
     ROLES,
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 MAX_QUERY_CHARS = 300
 #: Most entities whose display fields a glossary keeps for lookups.
 _SHOWN_CACHE = 100_000
+_T = TypeVar("_T")
 
 
 class Glossary:
@@ -58,16 +61,12 @@ class Glossary:
     def __init__(self, db: sqlite_utils.Database, path: str) -> None:
         self.db = db
         self.path = path
-        self._matcher: Matcher | None = None
-        self._matcher_version: int | None = None
+        self._indexes = Indexes(db, path)
         #: english, arabic and kind of entities lookups returned, valid for one glossary version
         self._shown: dict[int, tuple[str, str, str]] = {}
         self._shown_version: int | None = None
-        self._after_commit: list[Callable[[], None]] = []
         self._tm: TranslationMemory | None = None
         self.last_import: ImportReport | None = None
-        self._recognizer: Recognizer | None = None
-        self._recognizer_key: int | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -96,6 +95,7 @@ class Glossary:
         return g
 
     def close(self) -> None:
+        self._indexes.close()
         self.db.conn.close()
 
     def __enter__(self) -> Glossary:
@@ -126,30 +126,10 @@ class Glossary:
     # ------------------------------------------------------------------ writes
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """One transaction; in-memory index updates run only once it commits."""
-        outer = not self.db.conn.in_transaction
-        before = after = -1
-        try:
-            with store.write_transaction(self.db):
-                if outer:
-                    before = self._glossary_version()
-                yield
-                if outer:
-                    after = self._glossary_version()
-        except BaseException:
-            if outer:
-                self._after_commit.clear()
-            raise
-        if outer:
-            callbacks, self._after_commit = self._after_commit, []
-            if self._drop_matcher in callbacks:  # a rebuild is due: replaying names into it is wasted
-                callbacks = [self._drop_matcher]
-            for callback in callbacks:
-                callback()
-            # the callbacks replayed this transaction's names into a matcher that was
-            # current when it began, so it is current now (no rebuild for one add)
-            if self._matcher is not None and self._matcher_version == before:
-                self._matcher_version = after
+        """One transaction.  The indexes catch up from the store's change log when next used
+        (:mod:`glossary.indexing`), whichever process wrote."""
+        with store.write_transaction(self.db):
+            yield
 
     def _glossary_version(self) -> int:
         """A counter that moves on every change to entities or names, by any process.
@@ -252,7 +232,6 @@ class Glossary:
             cur = self.db.execute("UPDATE names SET status = ?, curated = 1 WHERE id = ?", [status, name_id])
             if cur.rowcount == 0:
                 raise NotFoundError(f"no name with id {name_id}")
-            self._invalidate_matcher()
 
     def remove_name(self, name_id: int) -> None:
         """Delete one spelling; a canonical spelling cannot be removed (change the entity instead)."""
@@ -266,14 +245,12 @@ class Glossary:
             )
         with self._write():
             self.db.execute("DELETE FROM names WHERE id = ?", [name_id])
-            self._after_commit.append(lambda: self._matcher_remove(name_id))
 
     def delete(self, entity_id: int) -> None:
         """Delete an entity and all its names."""
         self._require_entity(entity_id)
         with self._write():
             self.db.execute("DELETE FROM entities WHERE id = ?", [entity_id])
-            self._invalidate_matcher()
 
     def update(
         self,
@@ -319,7 +296,6 @@ class Glossary:
                         "WHERE entity_id = ? AND text = ?",
                         [entity_id, new],
                     )
-            self._invalidate_matcher()
 
     def _insert_entity(
         self,
@@ -361,8 +337,6 @@ class Glossary:
             return int(row[0])
         name_id = cur.lastrowid
         assert name_id is not None
-        if status == "approved":
-            self._after_commit.append(lambda: self._matcher_add(name_id, entity_id, text, lang, role))
         return name_id
 
     # ------------------------------------------------------------------ reads
@@ -503,38 +477,17 @@ class Glossary:
     # ------------------------------------------------------------------ matching
     @property
     def matcher(self) -> Matcher:
-        """The in-memory index, built on first use and rebuilt when the glossary changed."""
-        version = self._glossary_version()
-        if self._matcher is None or version != self._matcher_version:
-            rows = self.db.execute(
-                """SELECT n.id, n.entity_id, n.text, n.lang, n.role, coalesce(e.frequency, 0)
-                   FROM names n JOIN entities e ON e.id = n.entity_id WHERE n.status = 'approved'"""
-            )
-            self._matcher = Matcher(NameRecord(*r) for r in rows)
-            self._matcher_version = version
-        return self._matcher
+        """The lookup index (:mod:`glossary.matching`), current with the store (:mod:`glossary.indexing`)."""
+        return self._indexes.matcher()
 
-    def _matcher_add(self, name_id: int, entity_id: int, text: str, lang: str, role: str) -> None:
-        """Index a committed spelling with its entity's frequency as committed.
-
-        Read here, not when the name was inserted: the matcher keeps one prior per
-        entity, from the last record added, so a stale 0 would drop it.
-        """
-        if self._matcher is None:
-            return
-        row = self.db.execute("SELECT coalesce(frequency, 0) FROM entities WHERE id = ?", [entity_id]).fetchone()
-        self._matcher.add(NameRecord(name_id, entity_id, text, lang, role, int(row[0]) if row else 0))
-
-    def _matcher_remove(self, name_id: int) -> None:
-        if self._matcher is not None:
-            self._matcher.remove(name_id)
-
-    def _invalidate_matcher(self) -> None:
-        if not self._after_commit or self._after_commit[-1] != self._drop_matcher:
-            self._after_commit.append(self._drop_matcher)
-
-    def _drop_matcher(self) -> None:
-        self._matcher = None
+    def _guarded(self, read: Callable[[], _T]) -> _T:
+        """Run a read over the indexes; a corrupt index file is reported, rebuilt and read again."""
+        try:
+            return read()
+        except IndexCorrupt as exc:
+            self._indexes.retry(exc)
+            self._shown.clear()
+            return read()
 
     def lookup(self, query: str, limit: int = 5, min_score: float | None = None) -> list[Match]:
         """Entities whose spellings match ``query`` (Arabic or English), best first.
@@ -550,7 +503,7 @@ class Glossary:
         if limit <= 0:
             return []
         threshold = DEFAULT_MIN_SCORE if min_score is None else float(min_score)
-        hits = self.matcher.search(query, limit=limit, min_score=threshold)
+        hits = self._guarded(lambda: self.matcher.search(query, limit=limit, min_score=threshold))
         if not hits:
             return []
         info = self._entity_info({h.entity_id for h in hits})
@@ -567,9 +520,10 @@ class Glossary:
         A lookup is a fraction of a millisecond; reading its entities back from
         SQLite every time cost a tenth of that.
         """
-        if self._shown_version != self._matcher_version or len(self._shown) > _SHOWN_CACHE:
+        version = self._indexes.version
+        if self._shown_version != version or len(self._shown) > _SHOWN_CACHE:
             self._shown.clear()
-            self._shown_version = self._matcher_version
+            self._shown_version = version
         shown = self._shown
         missing = sorted(i for i in ids if i not in shown)
         if missing:
@@ -583,22 +537,8 @@ class Glossary:
     # ------------------------------------------------------------------ running text
     @property
     def recognizer(self) -> Recognizer:
-        """The running-text recognizer (:mod:`glossary.recognition`), rebuilt when the glossary changed."""
-        from .recognition import NameRow, Recognizer
-
-        matcher = self.matcher
-        key = self._glossary_version()
-        if self._recognizer is None or key != self._recognizer_key:
-            entities = {
-                r[0]: (r[1], r[2], r[3]) for r in self.db.execute("SELECT id, english, arabic, kind FROM entities")
-            }
-            rows = self.db.execute(
-                "SELECT id, entity_id, text, lang, role, norm, alone, curated FROM names WHERE status = 'approved'"
-            )
-            names = (NameRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows)
-            self._recognizer = Recognizer(names, entities, matcher)
-            self._recognizer_key = key
-        return self._recognizer
+        """The running-text recognizer (:mod:`glossary.recognition`), current with the store."""
+        return self._indexes.recognizer()
 
     def find_mentions(self, text: str, min_score: float | None = None) -> list[Mention]:
         """Every entity mention in ``text``, in order, non-overlapping, longest match first.
@@ -613,7 +553,7 @@ class Glossary:
         from . import matching
 
         threshold = matching.DEFAULT_MIN_SCORE if min_score is None else float(min_score)
-        return self.recognizer.find(text, threshold)
+        return self._guarded(lambda: self.recognizer.find(text, threshold))
 
     def normalize_text(
         self,
@@ -637,7 +577,9 @@ class Glossary:
 
         fmt = None if annotate is False else DEFAULT_ANNOTATION if annotate is True else str(annotate)
         threshold = REWRITE_MIN_SCORE if min_score is None else float(min_score)
-        return self.recognizer.normalize(text, threshold, fmt, expand_aliases, matching.DEFAULT_MIN_SCORE)
+        return self._guarded(
+            lambda: self.recognizer.normalize(text, threshold, fmt, expand_aliases, matching.DEFAULT_MIN_SCORE)
+        )
 
     def normalize_files(
         self,

@@ -112,6 +112,7 @@ from itertools import chain, permutations
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
+from .index_file import Columns, IndexFile, LazyDict, LazyRecords, LazySet, Part, prefetch
 from .keys import TokenKeys, alternate_spelling, cross_key, cross_skeleton, deletions, strip_article, token_keys
 from .normalize import Lang, has_arabic, normalize, script_of
 from .transliteration import model as fit_model
@@ -313,6 +314,28 @@ class _Side:
         self.post1: dict[int, list[int]] = {}  # token -> slots of one-token names
         self.postm: dict[int, list[int]] = {}  # token -> slots of multi-token names
 
+    #: persisted containers (besides the key entries' keys, owner and cross key, read together)
+    _PERSISTED = ("by_norm", "by_pk", "by_sk", "by_del", "by_xsk", "post1", "postm")
+
+    def parts(self, ns: str) -> list[Part]:
+        """The containers, for :meth:`IndexFile.write`."""
+        entries = Columns([self.keys, self.owner, self.cross], [tuple, None, None])
+        return [
+            (f"{ns}.entries", entries, None, None), (f"{ns}.alts", self.alts, None, None),
+            *((f"{ns}.{attr}", getattr(self, attr), None, None) for attr in self._PERSISTED),
+        ]
+
+    @classmethod
+    def opened(cls, index: IndexFile, ns: str) -> _Side:
+        """The side as an index file holds it: every container read lazily."""
+        side = cls.__new__(cls)
+        entries = LazyRecords(index, f"{ns}.entries", [lambda v: TokenKeys(*v), None, None], [tuple, None, None])
+        side.keys, side.owner, side.cross = entries.column(0), entries.column(1), entries.column(2)
+        side.alts = LazySet(index, f"{ns}.alts")
+        for attr in cls._PERSISTED:
+            setattr(side, attr, LazyDict(index, f"{ns}.{attr}"))
+        return side
+
     def intern(self, token: str) -> int:
         tid = self.by_norm.get(token)
         if tid is not None:
@@ -391,6 +414,8 @@ class _Side:
                 ):
                     chosen[vids[i]] = None
             vids = list(chosen)
+        prefetch(keys, vids)  # (an index read from its file: these entries in one query)
+        prefetch(keys, [owner[v] for v in vids])
         out: dict[int, tuple[float, int]] = {}
         alts, last = self.alts, len(forms) - 1 if alt is not None else -1
         for vid in vids:
@@ -454,6 +479,33 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._slot_of)
 
+    # ------------------------------------------------------------------ the index file
+    #: what a stored name is, one entry per slot (read together)
+    _SLOTS = ("_name_id", "_entity", "_text", "_role", "_lang", "_toks")
+    _PERSISTED = ("_slot_of", "_en_slots", "_prior")
+
+    def index_parts(self) -> list[Part]:
+        """Every container of the index, for :meth:`glossary.index_file.IndexFile.write`."""
+        slots = Columns([getattr(self, attr) for attr in self._SLOTS], [None] * len(self._SLOTS))
+        return [
+            *self._sides["ar"].parts("m.ar"), *self._sides["en"].parts("m.en"), ("m.slots", slots, None, None),
+            *((f"m{attr}", getattr(self, attr), None, None) for attr in self._PERSISTED),
+        ]
+
+    @classmethod
+    def from_index(cls, index: IndexFile) -> Matcher:
+        """The matcher an index file holds, read lazily: opening it costs nothing, a lookup
+        reads only the entries it touches."""
+        m = cls.__new__(cls)
+        m._sides = {"ar": _Side.opened(index, "m.ar"), "en": _Side.opened(index, "m.en")}
+        slots = LazyRecords(index, "m.slots", [None] * len(cls._SLOTS), [None] * len(cls._SLOTS))
+        for j, attr in enumerate(cls._SLOTS):
+            setattr(m, attr, slots.column(j))
+        for attr in cls._PERSISTED:
+            setattr(m, attr, LazyDict(index, f"m{attr}"))
+        m._en_names = {}
+        return m
+
     # ------------------------------------------------------------------ writes
 
     def add(self, record: NameRecord) -> None:
@@ -477,10 +529,7 @@ class Matcher:
         if lang == "en":
             self._en_slots.setdefault(record.entity_id, []).append(slot)
             self._en_names.pop(record.entity_id, None)
-        if record.frequency > 1:
-            self._prior[record.entity_id] = math.log(record.frequency)
-        else:
-            self._prior.pop(record.entity_id, None)
+        self.set_frequency(record.entity_id, record.frequency)
 
     def add_many(self, records: Iterable[NameRecord]) -> None:
         """Index many spellings (same as calling :meth:`add` for each)."""
@@ -506,6 +555,13 @@ class Matcher:
         en = self._en_slots.get(self._entity[slot])
         if en is not None and slot in en:
             en.remove(slot)
+
+    def set_frequency(self, entity_id: int, frequency: int) -> None:
+        """An entity's attested frequency changed (its prior between equal matches)."""
+        if frequency > 1:
+            self._prior[entity_id] = math.log(frequency)
+        else:
+            self._prior.pop(entity_id, None)
 
     # ------------------------------------------------------------------ reads
 
@@ -584,6 +640,7 @@ class Matcher:
         if len(qtoks) == 1:
             c0 = cands[0]
             post1 = side.post1
+            prefetch(post1, c0)
             for tid, found in c0.items():
                 for slot in post1.get(tid, ()):  # a one-word name is in one token's postings:
                     scored[slot] = found  # offered once, nothing to compare with yet
@@ -631,6 +688,8 @@ class Matcher:
         # each word's postings are probed against the sets of the words before it
         # (shortest postings first); a word's set is built only when another word
         # is probed against it (the last word's, often the largest, rarely is)
+        prefetch(postm, (t for top in tops for t, _ in top))
+        prefetch(side.post1, (t for top in tops for t, _ in top))
         posts_of = [self._postings(postm, tops[i]) for i in order]
         built: dict[int, set[int]] = {}
 
@@ -676,6 +735,7 @@ class Matcher:
             scoring: Iterable[int] = kept  # in the set's order: equal offers resolve as before
         else:
             scoring = slots
+        prefetch(self._toks, scoring)
         top_score = max((self._score_slot(slot, cands, offer) for slot in scoring), default=0.0)
         if top_score < WIDE_BELOW:
             # No name matches every word at the phonetic-key level: perhaps a word is
@@ -811,6 +871,8 @@ class Matcher:
         if not vids:
             return
         cross = en.cross
+        prefetch(cross, vids)
+        prefetch(en.post1, vids)
         for _, sim, i in process.extract(qx, choices, scorer=Indel.normalized_similarity, limit=KEEP_CROSS):
             vid = vids[i]
             xs = cross_skeleton(cross[vid])
@@ -849,6 +911,8 @@ class Matcher:
         best: dict[int, tuple[float, int, int]] = {}  # entity -> (score, level, slot)
         entity = self._entity
         alias = self._role
+        prefetch(entity, scored)
+        prefetch(self._prior, (entity[slot] for slot in scored))
         for slot, (score, level) in scored.items():
             if alias[slot] == "alias":
                 score *= ALIAS_FACTOR
@@ -945,6 +1009,15 @@ class Matcher:
                 out["".join(toks)] = None
         return list(out)
 
+    def _prefetch_english(self, entities: list[int]) -> None:
+        """Read what :meth:`_english_names` needs of these entities together (an index read from its file)."""
+        if not entities or not hasattr(self._en_slots, "prefetch"):
+            return
+        prefetch(self._en_slots, entities)
+        slots = [slot for ent in entities for slot in self._en_slots.get(ent, ())]
+        prefetch(self._toks, slots)
+        prefetch(self._sides["en"].keys, (t for slot in slots for t in self._toks[slot] or ()))
+
     def _english_names(self, ent: int) -> list[tuple[int, str, str]]:
         """An entity's English names as (words, normalized text, cross key): what the fit and
         the cross-key check compare a query with."""
@@ -1003,6 +1076,7 @@ class Matcher:
             if -top[at][0] < reach:
                 break  # nothing unchecked can reach the first ``limit`` any more (sorted: nor later)
             pool = []
+            self._prefetch_english([item[2] for item in top[at : at + CROSS_POOL] if item[2] not in en_names])
             for item in top[at : at + CROSS_POOL]:
                 if -item[0] < reach:
                     break

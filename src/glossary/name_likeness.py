@@ -27,6 +27,8 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
+from .index_file import IndexFile, LazyDict, Part
+
 _ORDER = 4
 
 
@@ -41,8 +43,8 @@ class _Model:
     __slots__ = ("contexts", "grams")
 
     def __init__(self, words: Iterable[str]) -> None:
-        self.grams: Counter[str] = Counter(g for w in set(words) for g in _grams(w))
-        self.contexts: Counter[str] = Counter()
+        self.grams: dict[str, int] = Counter(g for w in set(words) for g in _grams(w))
+        self.contexts: dict[str, int] = Counter()
         for g, n in self.grams.items():
             self.contexts[g[:-1]] += n
 
@@ -74,14 +76,45 @@ class NameLikeness:
     def __call__(self, word: str) -> float:
         """Above 0: the word looks more like one of the names than like an ordinary word."""
         v = 0.5 * self._alphabet
-        n, w = self._names, self._words
+        ng, nc = self._names.grams.get, self._names.contexts.get
+        wg, wc = self._words.grams.get, self._words.contexts.get
         total = 0.0
         grams = _grams(word)
         for g in grams:
             ctx = g[:-1]
-            total += math.log((n.grams[g] + 0.5) / (n.contexts[ctx] + v))
-            total -= math.log((w.grams[g] + 0.5) / (w.contexts[ctx] + v))
+            total += math.log((ng(g, 0) + 0.5) / (nc(ctx, 0) + v))
+            total -= math.log((wg(g, 0) + 0.5) / (wc(ctx, 0) + v))
         return total / len(grams)
+
+    def add(self, word: str) -> None:
+        """Count a new name's letters (a word the names already held is not counted twice: the
+        caller knows, :class:`~glossary.recognition.Recognizer` asks its vocabulary)."""
+        if word in _bundled_names():
+            return
+        grams, contexts = self._names.grams, self._names.contexts
+        for g in _grams(word):
+            grams[g] = grams.get(g, 0) + 1
+            contexts[g[:-1]] = contexts.get(g[:-1], 0) + 1
+
+    # ------------------------------------------------------------------ the index file
+    def parts(self, ns: str) -> list[Part]:
+        """The models' counts, for :meth:`glossary.index_file.IndexFile.write`."""
+        return [
+            (f"{ns}.ng", self._names.grams, None, None), (f"{ns}.nc", self._names.contexts, None, None),
+            (f"{ns}.wg", self._words.grams, None, None), (f"{ns}.wc", self._words.contexts, None, None),
+            (f"{ns}.alphabet", {0: self._alphabet}, None, None),
+        ]
+
+    @classmethod
+    def from_index(cls, index: IndexFile, ns: str) -> NameLikeness:
+        """The models an index file holds, read a count at a time."""
+        looks = cls.__new__(cls)
+        looks._names = _Model.__new__(_Model)
+        looks._words = _Model.__new__(_Model)
+        looks._names.grams, looks._names.contexts = LazyDict(index, f"{ns}.ng"), LazyDict(index, f"{ns}.nc")
+        looks._words.grams, looks._words.contexts = LazyDict(index, f"{ns}.wg"), LazyDict(index, f"{ns}.wc")
+        looks._alphabet = LazyDict(index, f"{ns}.alphabet")[0]
+        return looks
 
 
 __all__ = ["NameLikeness"]

@@ -114,6 +114,7 @@ from typing import Any, NamedTuple
 
 from .common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAMELIKE_ZIPF
 from .common_words import zipf_normalized as word_zipf
+from .index_file import IndexFile, LazyDict, LazySet, Part
 from .keys import strip_article, token_keys
 from .matching import ALIAS_FACTOR, Hit, Matcher, gc_paused
 from .normalize import DIACRITICS, INVISIBLE, Lang, has_arabic, normalize
@@ -416,6 +417,31 @@ class _Entry:
     rank: tuple[float, int, int]
 
 
+def _entry(name: NameRow) -> _Entry:
+    score = 100.0 * (ALIAS_FACTOR if name.role == "alias" else 1.0)
+    return _Entry(name, score, (-score, _ROLE_RANK.get(name.role, 3), name.entity_id))
+
+
+def _row_encode(n: NameRow) -> tuple[Any, ...]:
+    return (n.name_id, n.entity_id, n.text, n.lang, n.role, n.norm, n.alone, n.curated)
+
+
+def _row_decode(v: tuple[Any, ...]) -> NameRow:
+    return NameRow(*v)
+
+
+def _multi_encode(names: list[_MultiName]) -> list[tuple[int, tuple[tuple[str, str], ...]]]:
+    return [(nm.name_id, keys) for nm, keys in names]
+
+
+def _multi_decode(v: list[tuple[int, tuple[tuple[str, str], ...]]], names: dict[int, NameRow]) -> list[_MultiName]:
+    return [(names[i], keys) for i, keys in v if i in names]
+
+
+def _pair_key(key: tuple[int, str]) -> str:
+    return f"{key[0]}|{key[1]}"
+
+
 @dataclass(slots=True)
 class _Candidate:
     first: int  #: index of the first word
@@ -461,6 +487,8 @@ class Recognizer:
         # (first word, second word, threshold) -> two-word names found with the first word respelled
         self._second_cache: dict[tuple[str, str, float], list[tuple[int, str, MentionInfo, NameRow | None]]] = {}
         self._looks: Any = None
+        #: moves whenever what the recognizer finds may have changed (a caller's cache keys on it)
+        self.generation = 0
         with gc_paused():
             for name in names:
                 if name.entity_id in entities and name.norm:
@@ -472,21 +500,148 @@ class Recognizer:
             if name.role == "alias" and name.lang == "ar":
                 canonical = entities[name.entity_id][1]
                 self._shorts[nid] = _short_form(name.text, canonical, by_alias.get((name.entity_id, "ar"), []))
+        #: every normalized word of every stored spelling (the TM treats them as cheap to change)
+        self.vocabulary: set[str] = {w for n in self._names.values() for w in n.norm.split()}
         if any(n.lang == "ar" for n in self._names.values()):
             self.looks_like_a_name("")  # its models are part of the index
-        #: every normalized word of every stored spelling (the TM treats them as cheap to change)
-        self.vocabulary: frozenset[str] = frozenset(
-            w for n in self._names.values() for w in n.norm.split()
-        )
+
+    # ------------------------------------------------------------------ the index file
+    #: containers written to the index file: (attribute, kind, encode value, decode value, encode key)
+    def _persisted(self) -> list[tuple[str, str, Any, Any, Any]]:
+        names = self._names
+        multi_enc = _multi_encode
+        return [
+            ("entities", "dict", None, None, None),
+            ("_names", "dict", _row_encode, _row_decode, None),
+            ("_exact", "dict", lambda es: [e.name.name_id for e in es],
+             lambda ids: [_entry(names[i]) for i in ids if i in names], None),
+            ("_multi", "dict", lambda by: {k: {r: multi_enc(v) for r, v in t.items()} for k, t in by.items()},
+             lambda by: {k: {r: _multi_decode(v, names) for r, v in t.items()} for k, t in by.items()}, None),
+            ("_seconds", "dict", None, None, None),
+            ("_by_second", "dict", multi_enc, lambda v: _multi_decode(v, names), None),
+            ("_thirds", "dict", None, None, None),
+            ("_joined", "set", None, None, None),
+            ("_single_sk", "set", None, None, None),
+            ("spellings", "dict", None, None, _pair_key),
+            ("aliases", "dict", None, None, _pair_key),
+            ("_shorts", "dict", None, None, None),
+            ("vocabulary", "set", None, None, None),
+        ]
+
+    def index_parts(self) -> list[Part]:
+        """Every container of the recognizer, for :meth:`glossary.index_file.IndexFile.write`."""
+        self.looks_like_a_name("")  # built whatever the glossary holds: names may be added later
+        parts: list[Part] = [
+            (f"r{attr}", getattr(self, attr), enc, kenc) for attr, _, enc, _, kenc in self._persisted()
+        ]
+        return parts + self._looks.parts("r.looks")
+
+    @classmethod
+    def from_index(cls, index: IndexFile, matcher: Matcher) -> Recognizer:
+        """The recognizer an index file holds, read lazily (see :mod:`glossary.index_file`)."""
+        r = cls([], {}, matcher)
+        r._names = LazyDict(index, "r_names", _row_decode, _row_encode)
+        for attr, kind, enc, dec, kenc in r._persisted():
+            if attr == "_names":
+                continue
+            ns = f"r{attr}"
+            lazy: Any = LazySet(index, ns, kenc) if kind == "set" else LazyDict(index, ns, dec, enc, kenc)
+            setattr(r, attr, lazy)
+        from .name_likeness import NameLikeness
+
+        r._looks = NameLikeness.from_index(index, "r.looks")
+        return r
+
+    def add(self, names: Iterable[NameRow], entities: dict[int, tuple[str, str, str]]) -> None:
+        """Index spellings added since the index was built (their entities' display fields too)."""
+        for eid, info in entities.items():  # item by item: a lazily read dict must see each write
+            self.entities[eid] = info
+        new = [n for n in names if n.entity_id in self.entities and n.norm]
+        for name in new:
+            if name.name_id in self._names:
+                self.remove(name.name_id)
+        with gc_paused():
+            for name in new:
+                fresh = [w for w in name.norm.split() if w not in self.vocabulary]
+                self._add(name)
+                for w in fresh:
+                    self.vocabulary.add(w)
+                    if name.lang == "ar" and self._looks is not None:
+                        self._looks.add(w)
+            for name in new:
+                self._exact[name.norm].sort(key=lambda e: e.rank)
+        for name in new:
+            if name.role == "alias" and name.lang == "ar":
+                canonical = self.entities[name.entity_id][1]
+                aliases = self.aliases.get((name.entity_id, "ar"), [])
+                self._shorts[name.name_id] = _short_form(name.text, canonical, aliases)
+        self.clear_caches()
+
+    def remove(self, name_id: int) -> None:
+        """Forget one spelling (unknown ids are ignored).  The prefilters (the sets of skeletons
+        that may start or continue a name) keep its keys: a candidate they let through is
+        still looked up in the tables below, which no longer hold it."""
+        name = self._names.get(name_id)
+        if name is None:
+            return
+        self._forget_multi(name)
+        self._names.pop(name_id)
+        pair = (name.entity_id, name.lang)
+        texts = self.spellings.get(pair)
+        if texts is not None:
+            texts.discard(name.text)
+            self.spellings[pair] = texts
+        if name.role == "alias":
+            aliases = self.aliases.get(pair)
+            if aliases is not None and name.text in aliases:
+                aliases.remove(name.text)
+                self.aliases[pair] = aliases
+        self._shorts.pop(name_id, None)
+        entries = self._exact.get(name.norm)
+        if entries is not None:
+            kept = [e for e in entries if e.name.name_id != name_id]
+            if kept:
+                self._exact[name.norm] = kept
+            else:
+                self._exact.pop(name.norm)
+        self.clear_caches()
+
+    def _forget_multi(self, name: NameRow) -> None:
+        """Take a name of several words out of the tables that find it by its words' skeletons."""
+        name_id = name.name_id
+        words = name.norm.split()
+        if len(words) > 1:
+            keys = [token_keys(w) for w in words]
+            firsts = {keys[0].sk}
+            bare = strip_article(words[0]) if name.lang == "ar" else None
+            if bare is not None:
+                firsts.add(token_keys(bare).sk)
+            for first in firsts:
+                by_size = self._multi.get(first)
+                if by_size is None:
+                    continue
+                for table in by_size.values():
+                    for rest in list(table):
+                        table[rest] = [m for m in table[rest] if m[0].name_id != name_id]
+                self._multi[first] = by_size
+            if len(words) == 2:
+                second = keys[1].sk
+                lst = self._by_second.get(second)
+                if lst is not None:
+                    self._by_second[second] = [m for m in lst if m[0].name_id != name_id]
+
+    def set_entity(self, entity_id: int, info: tuple[str, str, str]) -> None:
+        """An entity's English, Arabic or kind changed: mentions report the new ones."""
+        if entity_id in self.entities:
+            self.entities[entity_id] = info
+            self.clear_caches()
 
     def _add(self, name: NameRow) -> None:
         self._names[name.name_id] = name
         self.spellings.setdefault((name.entity_id, name.lang), set()).add(name.text)
         if name.role == "alias":
             self.aliases.setdefault((name.entity_id, name.lang), []).append(name.text)
-        score = 100.0 * (ALIAS_FACTOR if name.role == "alias" else 1.0)
-        entry = _Entry(name, score, (-score, _ROLE_RANK.get(name.role, 3), name.entity_id))
-        self._exact.setdefault(name.norm, []).append(entry)
+        self._exact.setdefault(name.norm, []).append(_entry(name))
         words = tuple(name.norm.split())
         if len(words) == 1:
             if name.lang == "ar":
@@ -532,6 +687,7 @@ class Recognizer:
     # ------------------------------------------------------------------ caches
     def clear_caches(self) -> None:
         """Forget every analysed word and matcher answer (the next pass is a first pass)."""
+        self.generation += 1
         self._words.clear()
         self._resolved.clear()
         self._gaps.clear()

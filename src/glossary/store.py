@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 import sqlite_utils
@@ -178,6 +179,89 @@ def m005_name_evidence(db: sqlite_utils.Database) -> None:
     """
     db.execute("ALTER TABLE names ADD COLUMN alone TEXT CHECK (alone IS NULL OR alone IN ('always', 'never'))")
     db.execute("ALTER TABLE names ADD COLUMN curated INTEGER NOT NULL DEFAULT 1 CHECK (curated IN (0, 1))")
+
+
+@migrations()
+def m006_index_log(db: sqlite_utils.Database) -> None:
+    """What changed since an index was built: the persisted index catches up from this log.
+
+    Triggers append one row per change that matters to the matcher and the
+    recognizer: ``add`` (an approved spelling inserted), ``remove`` (a spelling
+    deleted), ``entity`` (an entity's display fields or frequency changed) and
+    ``reset`` (anything else: an index is rebuilt).  ``seq`` is the change
+    counter an index file records (:mod:`glossary.indexing`).  ``store_id``
+    in ``meta`` names the store, so an index file copied beside another store
+    is not trusted.
+    """
+    db.execute(
+        "CREATE TABLE index_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL, id INTEGER NOT NULL)"
+    )
+    log = "INSERT INTO index_log(op, id) VALUES"
+    db.execute(
+        f"CREATE TRIGGER names_log_insert AFTER INSERT ON names WHEN new.status = 'approved' "
+        f"BEGIN {log} ('add', new.id); END"
+    )
+    db.execute(f"CREATE TRIGGER names_log_delete AFTER DELETE ON names BEGIN {log} ('remove', old.id); END")
+    db.execute(f"CREATE TRIGGER names_log_update AFTER UPDATE ON names BEGIN {log} ('reset', new.id); END")
+    db.execute(
+        f"CREATE TRIGGER entities_log_update AFTER UPDATE OF english, arabic, kind, frequency ON entities "
+        f"BEGIN {log} ('entity', new.id); END"
+    )
+    db.execute(f"CREATE TRIGGER entities_log_delete AFTER DELETE ON entities BEGIN {log} ('reset', old.id); END")
+    db.execute("INSERT INTO index_log(op, id) VALUES ('reset', 0)")  # an index older than this log is rebuilt
+    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('store_id', lower(hex(randomblob(16))))")
+
+
+# --------------------------------------------------------------------------
+# what the indexes read (glossary.indexing)
+# --------------------------------------------------------------------------
+
+_NAME_ROWS = """SELECT n.id, n.entity_id, n.text, n.lang, n.role, n.norm, n.alone, n.curated,
+                       coalesce(e.frequency, 0)
+                FROM names n JOIN entities e ON e.id = n.entity_id WHERE n.status = 'approved'"""
+
+
+def index_version(db: sqlite_utils.Database) -> int:
+    """The store's change counter for indexes: the last ``index_log`` entry (see m006)."""
+    row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'index_log'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def store_id(db: sqlite_utils.Database) -> str:
+    row = db.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
+    return str(row[0]) if row else ""
+
+
+def index_changes(db: sqlite_utils.Database, since: int, until: int, limit: int) -> list[tuple[str, int]] | None:
+    """The changes after ``since`` up to ``until`` as ``(op, id)``; None if more than ``limit``."""
+    rows = db.execute(
+        "SELECT op, id FROM index_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?", [since, until, limit + 1]
+    ).fetchall()
+    if len(rows) > limit:
+        return None
+    return [(str(op), int(i)) for op, i in rows]
+
+
+def approved_names(db: sqlite_utils.Database, ids: list[int] | None = None) -> list[tuple[Any, ...]]:
+    """Approved spellings as the indexes take them: id, entity, text, lang, role, norm, alone,
+    curated, the entity's frequency (all of them, or those of ``ids``)."""
+    return _rows_of(db, _NAME_ROWS, "AND n.id", ids)
+
+
+def entity_rows(db: sqlite_utils.Database, ids: list[int] | None = None) -> list[tuple[Any, ...]]:
+    """Entities as the indexes take them: id, english, arabic, kind, frequency."""
+    return _rows_of(db, "SELECT id, english, arabic, kind, coalesce(frequency, 0) FROM entities", "WHERE id", ids)
+
+
+def _rows_of(db: sqlite_utils.Database, sql: str, where: str, ids: list[int] | None) -> list[tuple[Any, ...]]:
+    """All rows of ``sql``, or those whose id (``where``) is in ``ids``, 500 ids a query."""
+    if ids is None:
+        return db.execute(sql).fetchall()
+    out: list[tuple[Any, ...]] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        out += db.execute(f"{sql} {where} IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+    return out
 
 
 def default_path() -> Path:

@@ -263,6 +263,17 @@ class _Tagged:
     words: list[str]  # the normalized text behind each key
 
 
+class _Kinds:
+    """Entity id -> kind, read from the recognizer's entities when asked (they may be read lazily)."""
+
+    def __init__(self, entities: dict[int, tuple[str, str, str]]) -> None:
+        self._entities = entities
+
+    def get(self, eid: int | None) -> str | None:
+        info = self._entities.get(eid) if eid is not None else None
+        return info[2] if info is not None else None
+
+
 class _Entities:
     """The glossary's entities as the TM uses them: segments tagged by the recognizer.
 
@@ -274,9 +285,10 @@ class _Entities:
 
     def __init__(self, recognizer: Recognizer) -> None:
         self.recognizer = recognizer
-        self.kind: dict[int, str] = {eid: v[2] for eid, v in recognizer.entities.items()}
+        self.generation = recognizer.generation
+        self.kind = _Kinds(recognizer.entities)
         #: every word of every spelling (what the candidate pre-ranking treats as cheap to change)
-        self.vocab: frozenset[str] = recognizer.vocabulary
+        self.vocab: set[str] = recognizer.vocabulary
         self._tagged: dict[str, _Tagged] = {}
 
     def tag(self, text: str) -> _Tagged:
@@ -349,7 +361,7 @@ class _Entities:
 # ---------------------------------------------------------------------- scoring
 
 
-def _replace_cost(q: str, s: str, qe: int | None, se: int | None, kinds: dict[int, str]) -> float:
+def _replace_cost(q: str, s: str, qe: int | None, se: int | None, kinds: _Kinds) -> float:
     if qe is not None and se is not None:
         return ENTITY_SWAP if kinds.get(qe) == kinds.get(se) else 0.5
     if qe is not None or se is not None:
@@ -362,7 +374,7 @@ def _replace_cost(q: str, s: str, qe: int | None, se: int | None, kinds: dict[in
     return min(1.0, 2.0 * (1.0 - r))
 
 
-def score_tagged(q: _Tagged, s: _Tagged, kinds: dict[int, str]) -> tuple[float, list[tuple[int, int]]]:
+def score_tagged(q: _Tagged, s: _Tagged, kinds: _Kinds) -> tuple[float, list[tuple[int, int]]]:
     """The score of a candidate and the aligned replacements ``(query index, unit index)``."""
     if q.keys == s.keys:
         return 100.0, []
@@ -440,7 +452,10 @@ class TranslationMemory:
     def entity_index(self) -> _Entities:
         """The glossary's entities for tagging, following the glossary's recognizer."""
         recognizer = self.g.recognizer
-        if self._entities is None or self._entities.recognizer is not recognizer:
+        if (
+            self._entities is None or self._entities.recognizer is not recognizer
+            or self._entities.generation != recognizer.generation
+        ):
             self._entities = _Entities(recognizer)
         return self._entities
 
