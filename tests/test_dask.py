@@ -20,6 +20,8 @@ from distributed import Client, LocalCluster
 
 from glossary import Glossary, InputError, NormalizeReport, StoreError
 from glossary.batch import MANIFEST
+from glossary.index_file import index_path
+from glossary.indexing import IndexWarning
 
 HOUSE = [("بيونغ يانغ", "بيونج يانج"), ("سيرغي لافروف", "سيرجي لافروف"), ("كيم جونغ أون", "كيم جونج أون")]
 
@@ -212,6 +214,22 @@ def test_each_worker_opens_the_store_read_only_once(g: Glossary, client: Client,
     assert files_under(tmp_path / "three") == files_under(g_run(g, corpus, tmp_path / "local", extra=[spb]))
 
 
+def test_workers_leave_the_index_file_alone(g: Glossary, client: Client, tmp_path: Path) -> None:
+    """The client brings the index file up to date; the workers open it and never write it."""
+    corpus = make_corpus(tmp_path)
+    index = index_path(g.path)
+    index.unlink(missing_ok=True)
+    g.add("Saint Petersburg", "سانت بطرسبورغ", kind="place")  # a change the index must follow
+    (corpus / "spb.txt").write_text("زار سانت بطرسبورج", encoding="utf-8")
+    first = g.normalize_files([corpus], out_dir=tmp_path / "one", client=client)
+    assert index.exists()  # written by the client, before the workers started
+    before = (index.stat().st_mtime_ns, index.read_bytes())
+    again = g.normalize_files([corpus], out_dir=tmp_path / "two", client=client)
+    assert (index.stat().st_mtime_ns, index.read_bytes()) == before
+    assert again.as_dict() == first.as_dict()
+    assert (tmp_path / "two" / "spb.txt").read_text(encoding="utf-8") == "زار سانت بطرسبورغ"
+
+
 def test_resume_in_a_local_run(g: Glossary, tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path)
     out = tmp_path / "out"
@@ -271,6 +289,16 @@ def test_read_only_store(g: Glossary, tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no such glossary store"):
         Glossary.open(tmp_path / "missing.db", read_only=True)
     assert not (tmp_path / "missing.db").exists()
+    # its index file is read when current, never written or removed
+    index = index_path(path)
+    index.unlink(missing_ok=True)
+    with Glossary.open(path, read_only=True) as ro:
+        assert ro.normalize_text("زيارة بيونج يانج").text == "زيارة بيونغ يانغ"
+    assert not index.exists()
+    index.write_bytes(b"not an index")
+    with Glossary.open(path, read_only=True) as ro, pytest.warns(IndexWarning):
+        assert ro.normalize_text("زيارة بيونج يانج").text == "زيارة بيونغ يانغ"
+    assert index.read_bytes() == b"not an index"
     # migrating is a write: an older store is refused, and left as it was
     old = old_store(tmp_path / "old.db", stop_before="m005_name_evidence")
     data = old.read_bytes()

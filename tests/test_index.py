@@ -14,12 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from glossary import Glossary
 from glossary.index_file import index_path
 from glossary.indexing import IndexWarning
-
-from conftest import SEEDS
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 

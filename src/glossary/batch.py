@@ -622,6 +622,7 @@ def _run_dask(
     from distributed import as_completed
 
     total = len(tasks)
+
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     size = max(1, min(16, total // (workers * 4)))
     cwd = os.getcwd()
@@ -744,6 +745,10 @@ def _dispatch(
 ) -> None:
     """Run every task, in this process, a local pool or on Dask, calling ``done(index, result)``."""
     if client is not None:
+        if any(p is None for p in priors):
+            # the store's index file brought up to date here, so that each worker opens it instead of
+            # building its own (workers open the store read-only and never write it); cheap when current
+            g.recognizer  # noqa: B018
         _run_dask(client, type(g), g.path, fingerprint, tasks, priors, options, done)
         return
     total = len(tasks)

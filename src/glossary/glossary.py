@@ -58,10 +58,10 @@ class Glossary:
     Open it with :meth:`open`; use it as a context manager to close it.
     """
 
-    def __init__(self, db: sqlite_utils.Database, path: str) -> None:
+    def __init__(self, db: sqlite_utils.Database, path: str, *, read_only: bool = False) -> None:
         self.db = db
         self.path = path
-        self._indexes = Indexes(db, path)
+        self._indexes = Indexes(db, path, read_only=read_only)
         #: english, arabic and kind of entities lookups returned, valid for one glossary version
         self._shown: dict[int, tuple[str, str, str]] = {}
         self._shown_version: int | None = None
@@ -77,14 +77,15 @@ class Glossary:
         platform data folder), filled from the bundled data on first use.  An
         explicit path starts empty unless ``defaults=True``.  ``read_only=True``
         opens an existing store without writing to it (:func:`glossary.store.connect_read_only`:
-        no creation, migration or bundled data; every write fails): what the
-        workers of a Dask run use.
+        no creation, migration or bundled data; every write fails) nor to its index
+        file (a current one is read; otherwise the index is built in memory): what
+        the workers of a Dask run use.
         """
         if read_only:
             if defaults:
                 raise ValueError("defaults needs a writable store")
             target = store.default_path() if path is None else path
-            return cls(store.connect_read_only(target), str(target))
+            return cls(store.connect_read_only(target), str(target), read_only=True)
         fill = defaults
         if path is None:
             path = store.default_path()
