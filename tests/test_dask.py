@@ -20,8 +20,8 @@ from distributed import Client, LocalCluster
 
 from glossary import Glossary, InputError, NormalizeReport, StoreError
 from glossary.batch import MANIFEST
-from glossary.index_file import index_path
 from glossary.indexing import IndexWarning
+from glossary.store.index_file import index_path
 
 HOUSE = [("بيونغ يانغ", "بيونج يانج"), ("سيرغي لافروف", "سيرجي لافروف"), ("كيم جونغ أون", "كيم جونج أون")]
 

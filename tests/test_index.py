@@ -17,8 +17,8 @@ import pytest
 from conftest import SEEDS
 
 from glossary import Glossary
-from glossary.index_file import index_path
 from glossary.indexing import IndexWarning
+from glossary.store.index_file import index_path
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 

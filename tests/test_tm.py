@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glossary import Glossary
+from glossary import Glossary, segments, tmx_import
 from glossary import tm as tm_module
 from glossary import tmx as tmx_module
 from glossary.errors import InputError, NotFoundError
 from glossary.normalize import normalize
-from glossary.tm import tokenwise_normalize
+from glossary.segments import tokenwise_normalize
 from glossary.tmx import TMXWriter
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -267,7 +267,7 @@ def test_tokenwise_normalize_is_normalize(text: str) -> None:
 def test_tokenwise_normalize_on_seed_text() -> None:
     for line in seed_lines()[:200]:
         assert tokenwise_normalize(line, "ar") == normalize(line, "ar")
-    assert tm_module._TOKENWISE_OK
+    assert segments._TOKENWISE_OK
 
 
 # ---------------------------------------------------------------------- candidates and swaps
@@ -318,16 +318,16 @@ def test_import_in_batches_indexes_every_unit(
     map half-way (``BULK_UNITS``: indexes built then, duplicates looked up in the
     store after), and into one that holds units.
     """
-    monkeypatch.setattr(tm_module, "BATCH", 3)
-    monkeypatch.setattr(tm_module, "BULK_UNITS", bulk_units)
+    monkeypatch.setattr(tmx_import, "BATCH", 3)
+    monkeypatch.setattr(tmx_import, "BULK_UNITS", bulk_units)
     ended: list[int] = []
-    end_bulk = tm_module.TranslationMemory._end_bulk
+    end_bulk = tmx_import.TMXImport._end_bulk
 
-    def spy(self: tm_module.TranslationMemory) -> None:
+    def spy(self: tmx_import.TMXImport) -> None:
         ended.append(len(self._bulk or ()))
         end_bulk(self)
 
-    monkeypatch.setattr(tm_module.TranslationMemory, "_end_bulk", spy)
+    monkeypatch.setattr(tmx_import.TMXImport, "_end_bulk", spy)
     indexes = g.db.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'tm_units' AND type = 'index'").fetchall()
     lines = seed_lines()[:20]
     if not empty:
@@ -354,7 +354,7 @@ def test_import_in_batches_indexes_every_unit(
 
 def test_import_failing_late_imports_nothing(g: Glossary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches already stored are rolled back with the rest."""
-    monkeypatch.setattr(tm_module, "BATCH", 2)
+    monkeypatch.setattr(tmx_import, "BATCH", 2)
     path = _tmx(tmp_path / "ok.tmx", [(line, "x") for line in seed_lines()[:12]])
     text = path.read_text(encoding="utf-8").replace("</body>", "<tu><tuv xml:lang='ar'><seg>broken</tu></body>")
     path.write_text(text, encoding="utf-8")
@@ -377,19 +377,19 @@ def test_import_leaves_gc_and_fts_settings_as_found(
     """The import's speed settings (cyclic GC paused, FTS5 hashsize) end with it, even on an error."""
     import gc
 
-    monkeypatch.setattr(tm_module, "BATCH", 2)
+    monkeypatch.setattr(tmx_import, "BATCH", 2)
     monkeypatch.setattr(tmx_module, "CHUNK", 256)  # units reach the store before the parser ends
     path = _tmx(tmp_path / "s.tmx", [(line, "x") for line in seed_lines()[:5]])
     if fails:  # malformed after two batches are stored
         path.write_text(path.read_text(encoding="utf-8").replace("</body>", "<tu></body>"), encoding="utf-8")
     seen: list[tuple[bool, int | None]] = []
-    store_batch = tm_module.TranslationMemory._store_batch
+    store_batch = tmx_import.TMXImport._store_batch
 
-    def spy(self: tm_module.TranslationMemory, *args: Any) -> None:
+    def spy(self: tmx_import.TMXImport, *args: Any) -> None:
         seen.append((gc.isenabled(), _fts_hashsize(g)))
         store_batch(self, *args)
 
-    monkeypatch.setattr(tm_module.TranslationMemory, "_store_batch", spy)
+    monkeypatch.setattr(tmx_import.TMXImport, "_store_batch", spy)
     before = _fts_hashsize(g)
     if fails:
         with pytest.raises(InputError, match="malformed XML"):
@@ -398,7 +398,7 @@ def test_import_leaves_gc_and_fts_settings_as_found(
     else:
         assert g.tm.import_tmx(path) == 5
         assert _fts_hashsize(g) == 1 << 20  # FTS5's default
-    assert seen[:2] == [(False, tm_module.IMPORT_FTS_HASHSIZE)] * 2
+    assert seen[:2] == [(False, tmx_import.IMPORT_FTS_HASHSIZE)] * 2
     assert gc.isenabled()
     g.db.execute("INSERT INTO tm_fts(tm_fts, rank) VALUES ('integrity-check', 1)")
 
@@ -428,7 +428,7 @@ def test_import_dates_default_to_the_import_time(g: Glossary, tmp_path: Path) ->
 def test_props_json_is_json_dumps() -> None:
     value = {"tmx": {"tu": {"tuid": "7", "creationtool": 'a "quoted"\\ tool\n'},
                      "props": [["x-domain", "أخبار"]], "source": {"lang": "ar-SA", "notes": ["\x01é"]}}}
-    assert tm_module._to_json(value) == json.dumps(value, ensure_ascii=False)
+    assert tmx_import._to_json(value) == json.dumps(value, ensure_ascii=False)
 
 
 # ---------------------------------------------------------------------- issue 14: one recognizer

@@ -142,7 +142,7 @@ def test_the_kernel_rejects_ids_outside_its_tables() -> None:
     kernel = pytest.importorskip("glossary._fit")
     m = model()
     eps, one, two = m._tables
-    args = (eps, one, two, m._one.shape[1], m._two.shape[1], m.max_gram, m._none, m.max_chunk, 3)
+    args = (eps, one, two, m._one_cols, m._two_cols, m.max_gram, m._none, m.max_chunk, 3)
     lattice, letters, chunks = m._grams("lavrov"), *m._columns("لافروف")
     assert kernel.log_probs(*args, [(lattice, letters, chunks)]) == [m.log_prob("لافروف", "lavrov")]
     huge = array("H", [65535] * m.max_gram).tobytes()

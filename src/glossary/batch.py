@@ -42,17 +42,14 @@ from __future__ import annotations
 
 import codecs
 import csv
-import difflib
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -321,6 +318,8 @@ def _write_bytes(path: str, data: bytes, like: str | None = None) -> None:
 
 
 def _diff(path: str, old: str, new: str) -> str:
+    import difflib  # only for --diff
+
     lines = difflib.unified_diff(
         old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
     )
@@ -439,13 +438,12 @@ def store_fingerprint(g: Glossary) -> str:
     65k Wikidata store (2026-12-06), paid once per run by the client and once per store version by a worker.
     """
     h = hashlib.sha256(f"glossary {__version__}\n".encode())
-    for row in g.db.execute(
-        "SELECT id, entity_id, text, lang, role, norm, alone, curated FROM names WHERE status = 'approved' ORDER BY id"
-    ):
-        h.update(repr(row).encode("utf-8"))
+    # the rows the indexes are built from (glossary.indexing), in id order (the first field)
+    for row in sorted(g.store.approved_names()):
+        h.update(repr(tuple(row)).encode("utf-8"))
     h.update(b"\nentities\n")
-    for row in g.db.execute("SELECT id, english, arabic, kind, frequency FROM entities ORDER BY id"):
-        h.update(repr(row).encode("utf-8"))
+    for row in sorted(g.store.entity_rows()):
+        h.update(repr(tuple(row)).encode("utf-8"))
     return h.hexdigest()
 
 
@@ -580,7 +578,7 @@ def _worker_recognizer(kind: type[Glossary], store: str, expected: str) -> Recog
         g = _DASK_STORES.get(store)
         if g is None:
             g = _DASK_STORES[store] = kind.open(store, read_only=True)
-        key = (store, g._glossary_version())
+        key = (store, g.store.glossary_version())
         if key not in _DASK_FINGERPRINTS:
             _DASK_FINGERPRINTS[key] = store_fingerprint(g)
         if _DASK_FINGERPRINTS[key] == expected:
@@ -744,6 +742,10 @@ def _dispatch(
     client: Client | None, fingerprint: str, done: Callable[[int, FileResult], None],
 ) -> None:
     """Run every task, in this process, a local pool or on Dask, calling ``done(index, result)``."""
+    # the process pool's modules, only when files are normalized (not on ``import glossary``)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     if client is not None:
         if any(p is None for p in priors):
             # the store's index file brought up to date here, so that each worker opens it instead of

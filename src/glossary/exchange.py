@@ -13,7 +13,6 @@ collide all the time (هارمن is both Harman and Harmen).
 
 from __future__ import annotations
 
-import sqlite3
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +23,8 @@ from . import formats, tbx
 from .errors import InputError
 from .models import ROLES, STATUSES, check_alone, check_canonical, check_frequency, check_kind, parse_frequency
 from .normalize import normalize
-from .tm import segment_norm
+from .segments import segment_norm
+from .store.tm_index import UNIT_COLUMNS
 
 if TYPE_CHECKING:
     from .glossary import Glossary
@@ -199,7 +199,8 @@ def _import_items(
     aborts the import even with ``skip_bad_rows``: there is no next row to
     go on with.
     """
-    with g._write():
+    w = g.writer
+    with w.transaction():
         report = run.report
         for line, item in items:
             run.line = line
@@ -209,7 +210,7 @@ def _import_items(
                 if isinstance(item, formats.BadRow):
                     raise item.error
                 if skip_bad_rows:
-                    with g.db.atomic():  # savepoint: a bad row leaves no trace
+                    with w.store.savepoint():  # a bad row leaves no trace
                         handle(item)
                 else:
                     handle(item)
@@ -285,10 +286,7 @@ def _count_frequency(
     if added:
         return
     if eid in run.new_entities:
-        g.db.execute(
-            "UPDATE entities SET frequency = coalesce(frequency, 0) + ? WHERE id = ? AND (? > 0 OR frequency IS NULL)",
-            [frequency, eid, frequency],
-        )
+        g.store.add_frequency(eid, frequency)
         return
     before = run.totals.get(eid)
     run.totals[eid] = (before or 0) + frequency
@@ -301,11 +299,7 @@ def _count_frequency(
 def _store_totals(g: Glossary, run: _ImportRun) -> None:
     """Replace the frequency of stored entities this file gave one, where it changed."""
     for eid, total in run.totals.items():
-        g.db.execute(
-            "UPDATE entities SET frequency = ?, updated = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-            "WHERE id = ? AND frequency IS NOT ?",
-            [total, eid, total],
-        )
+        g.store.set_frequency(eid, total)
 
 
 def _import_row(g: Glossary, row: dict[str, str], run: _ImportRun) -> None:
@@ -320,19 +314,20 @@ def _import_row(g: Glossary, row: dict[str, str], run: _ImportRun) -> None:
     variants = formats.split_list(row.get("variants"))
     aliases = formats.split_list(row.get("aliases"))
     report = run.report
+    w = g.writer
     existing, merge = _conflict(g, english, arabic, run)
     if existing is None:
-        eid = g._insert_entity(english, arabic, kind or "other", note, row_source, frequency)
-        g._insert_name(eid, english, "canonical", "approved", row_source, curated=run.curated, alone=alone)
-        g._insert_name(eid, arabic, "canonical", "approved", row_source, curated=run.curated, alone=alone)
+        eid = g.store.insert_entity(english, arabic, kind or "other", note, row_source, frequency)
+        w.insert_name(eid, english, "canonical", "approved", row_source, curated=run.curated, alone=alone)
+        w.insert_name(eid, arabic, "canonical", "approved", row_source, curated=run.curated, alone=alone)
         report.added += 1
     elif run.on_conflict == "skip" and not merge:
         report.skipped += 1
         return
     else:
         eid = existing
-        g._insert_name(eid, english, "variant", "approved", row_source, curated=run.curated, alone=alone)
-        g._insert_name(eid, arabic, "variant", "approved", row_source, curated=run.curated, alone=alone)
+        w.insert_name(eid, english, "variant", "approved", row_source, curated=run.curated, alone=alone)
+        w.insert_name(eid, arabic, "variant", "approved", row_source, curated=run.curated, alone=alone)
         _update_entity_info(g, eid, kind, note)
         if not merge:
             report.updated += 1
@@ -340,18 +335,14 @@ def _import_row(g: Glossary, row: dict[str, str], run: _ImportRun) -> None:
         _note_new(g, eid, english, arabic, run)
     _count_frequency(g, eid, english, arabic, frequency, run, added=existing is None)
     for text in variants:
-        g._insert_name(eid, text, "variant", "approved", row_source, curated=run.curated, alone=alone)
+        w.insert_name(eid, text, "variant", "approved", row_source, curated=run.curated, alone=alone)
     for text in aliases:
-        g._insert_name(eid, text, "alias", "approved", row_source, curated=run.curated, alone=alone)
+        w.insert_name(eid, text, "alias", "approved", row_source, curated=run.curated, alone=alone)
 
 
 def _update_entity_info(g: Glossary, eid: int, kind: str | None, note: str | None) -> None:
     if kind is not None or note is not None:
-        g.db.execute(
-            "UPDATE entities SET kind = coalesce(?, kind), note = coalesce(?, note), "
-            "updated = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
-            [kind, note, eid],
-        )
+        g.store.update_entity_info(eid, kind, note)
 
 
 def _import_jsonl(g: Glossary, path: str | Path, report: ImportReport, on_conflict: str) -> None:
@@ -392,14 +383,15 @@ def _restore_entity(g: Glossary, obj: dict[str, Any], run: _ImportRun) -> None:
         status = name.get("status", "approved")
         if role not in ROLES or status not in STATUSES:
             raise InputError(f"bad role/status {role!r}/{status!r}")
+    w = g.writer
     existing, merge = _conflict(g, english, arabic, run)
     if existing is not None:
         if run.on_conflict == "skip" and not merge:
             run.report.skipped += 1
             return
         eid = existing
-        g._insert_name(eid, english, "variant", "approved", obj.get("source"), curated=run.curated)
-        g._insert_name(eid, arabic, "variant", "approved", obj.get("source"), curated=run.curated)
+        w.insert_name(eid, english, "variant", "approved", obj.get("source"), curated=run.curated)
+        w.insert_name(eid, arabic, "variant", "approved", obj.get("source"), curated=run.curated)
         _update_entity_info(g, eid, kind if kind != "other" else None, obj.get("note") or None)
         if not merge:
             run.report.updated += 1
@@ -409,72 +401,40 @@ def _restore_entity(g: Glossary, obj: dict[str, Any], run: _ImportRun) -> None:
             isinstance(wanted, int)
             and not isinstance(wanted, bool)
             and wanted > 0
-            and g.db.execute("SELECT 1 FROM entities WHERE id = ?", [wanted]).fetchone() is None
+            and not g.store.entity_exists(wanted)
         )
-        cols = ["english", "arabic", "english_norm", "arabic_norm", "kind", "note", "source", "frequency"]
-        vals = [
-            english,
-            arabic,
-            normalize(english, "en"),
-            normalize(arabic, "ar"),
-            kind,
-            obj.get("note"),
-            obj.get("source"),
-            frequency,
-        ]
-        for ts in ("created", "updated"):
-            if obj.get(ts):
-                cols.append(ts)
-                vals.append(obj[ts])
-        if free:
-            cols.insert(0, "id")
-            vals.insert(0, wanted)
-        cur = g.db.execute(f"INSERT INTO entities ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", vals)
-        assert cur.lastrowid is not None
-        eid = cur.lastrowid
+        eid = g.store.insert_entity(
+            english, arabic, kind, obj.get("note"), obj.get("source"), frequency,
+            created=obj.get("created") or None, updated=obj.get("updated") or None,
+            entity_id=wanted if free else None,
+        )
         run.report.added += 1
         _note_new(g, eid, english, arabic, run)
         if not any(n.get("role") == "canonical" for n in names):
-            g._insert_name(eid, english, "canonical", "approved", obj.get("source"), curated=run.curated)
-            g._insert_name(eid, arabic, "canonical", "approved", obj.get("source"), curated=run.curated)
+            w.insert_name(eid, english, "canonical", "approved", obj.get("source"), curated=run.curated)
+            w.insert_name(eid, arabic, "canonical", "approved", obj.get("source"), curated=run.curated)
     _count_frequency(g, eid, english, arabic, frequency, run, added=existing is None)
     for name in names:
         role = name.get("role", "variant")
         if existing is not None and role == "canonical":
             role = "variant"
-        nid = g._insert_name(
+        nid = w.insert_name(
             eid, name["text"], role, name.get("status", "approved"), name.get("source"),
             curated=bool(name.get("curated", run.curated)), alone=check_alone(name.get("alone")),
         )
         if name.get("created"):
-            g.db.execute("UPDATE names SET created = ? WHERE id = ?", [name["created"], nid])
+            g.store.set_name_created(nid, name["created"])
 
 
 def _restore_tm_unit(g: Glossary, obj: dict[str, Any]) -> None:
-    cols = [
-        "source",
-        "target",
-        "source_lang",
-        "target_lang",
-        "source_norm",
-        "target_norm",
-        "note",
-        "origin",
-        "props",
-        "created",
-        "updated",
-    ]
-    record = {c: obj.get(c) for c in cols if obj.get(c) is not None}
+    record = {c: obj.get(c) for c in UNIT_COLUMNS if obj.get(c) is not None}
     record["source_norm"] = segment_norm(obj["source"], obj.get("source_lang") or "ar")
     record["target_norm"] = segment_norm(obj["target"], obj.get("target_lang") or "en")
     wanted = obj.get("id")
-    if isinstance(wanted, int) and g.db.execute("SELECT 1 FROM tm_units WHERE id = ?", [wanted]).fetchone() is None:
+    units = g.store.tm
+    if isinstance(wanted, int) and not units.unit_exists(wanted):
         record["id"] = wanted
-    keys = list(record)
-    g.db.execute(
-        f"INSERT INTO tm_units ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
-        [record[k] for k in keys],
-    )
+    units.insert_record(record)
 
 
 def export_file(g: Glossary, path: str | Path, *, format: str | None = None, direction: str = "ar-en") -> int:
@@ -552,7 +512,7 @@ def dump_records(g: Glossary) -> Iterator[dict[str, Any]]:
     Two stores hold the same data exactly when their dumps are equal.
     """
     for e in g.entities():
-        created = dict(g.db.execute("SELECT id, created FROM names WHERE entity_id = ?", [e.id]).fetchall())
+        created = g.store.names_created(e.id)
         yield {
             "type": "entity",
             "id": e.id,
@@ -578,13 +538,5 @@ def dump_records(g: Glossary) -> Iterator[dict[str, Any]]:
                 for n in e.names
             ],
         }
-    g.db.conn.row_factory = sqlite3.Row
-    try:
-        rows = g.db.execute(
-            "SELECT id, source, target, source_lang, target_lang, note, origin, props, created, "
-            "updated FROM tm_units ORDER BY id"
-        ).fetchall()
-    finally:
-        g.db.conn.row_factory = None
-    for r in rows:
-        yield {"type": "tm_unit", **{k: r[k] for k in r.keys()}}  # noqa: SIM118 (Row iterates values)
+    for unit in g.store.tm.unit_records():
+        yield {"type": "tm_unit", **unit}

@@ -10,17 +10,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import sqlite_utils
-
-from . import exchange, store
 from .errors import GlossaryError, InputError, NotFoundError
-from .index_file import IndexCorrupt
-from .indexing import Indexes
-from .matching import DEFAULT_MIN_SCORE, Matcher
 from .models import (
     KINDS,
     ROLES,
@@ -37,10 +31,13 @@ from .models import (
 from .normalize import normalize, script_of
 
 if TYPE_CHECKING:
+    import sqlite_utils
     from distributed import Client
 
+    from . import store
     from .batch import NormalizeReport
     from .exchange import ImportReport
+    from .matching import Matcher
     from .recognition import Mention, NormalizeResult, Recognizer
     from .tm import TranslationMemory
 
@@ -52,6 +49,39 @@ _SHOWN_CACHE = 100_000
 _T = TypeVar("_T")
 
 
+def _name(row: tuple[Any, ...]) -> Name:
+    """A :class:`Name` from a store row (:meth:`glossary.store.Store.entity_names`)."""
+    return Name(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], bool(row[8]))
+
+
+class GlossaryWriter:
+    """How the library's importers (:mod:`glossary.exchange`) and the TM write to a glossary.
+
+    Not for users: the public methods of :class:`Glossary` are.  It gives what
+    those modules need besides the store layer (:attr:`store`, which inserts
+    entities): one write transaction (:meth:`transaction`) and inserting
+    spellings checked and normalized (:meth:`insert_name`).  The indexes
+    follow every write through the store's change log (:mod:`glossary.indexing`).
+    Get one from :attr:`Glossary.writer`.
+    """
+
+    def __init__(self, glossary: Glossary) -> None:
+        self._glossary = glossary
+        self.store: store.Store = glossary.store
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One write transaction (nested: a savepoint); see :meth:`Glossary._write`."""
+        return self._glossary._write()
+
+    def insert_name(
+        self, entity_id: int, text: str, role: str, status: str, source: str | None,
+        *, curated: bool = True, alone: str | None = None,
+    ) -> int:
+        """Insert a spelling (checked and normalized); returns its id, the existing one if the
+        entity has this spelling."""
+        return self._glossary._insert_name(entity_id, text, role, status, source, curated=curated, alone=alone)
+
+
 class Glossary:
     """A bilingual glossary and translation memory in one SQLite file.
 
@@ -59,9 +89,16 @@ class Glossary:
     """
 
     def __init__(self, db: sqlite_utils.Database, path: str, *, read_only: bool = False) -> None:
+        from . import store  # here, not at the top: ``import glossary`` stays light (tests/test_startup.py)
+        from .indexing import Indexes
+        from .store.index_file import IndexCorrupt
+
         self.db = db
         self.path = path
+        #: the store layer: every statement run on the file (not for users)
+        self.store = store.Store(db)
         self._indexes = Indexes(db, path, read_only=read_only)
+        self._corrupt = IndexCorrupt
         #: english, arabic and kind of entities lookups returned, valid for one glossary version
         self._shown: dict[int, tuple[str, str, str]] = {}
         self._shown_version: int | None = None
@@ -81,6 +118,8 @@ class Glossary:
         file (a current one is read; otherwise the index is built in memory): what
         the workers of a Dask run use.
         """
+        from . import store
+
         if read_only:
             if defaults:
                 raise ValueError("defaults needs a writable store")
@@ -110,26 +149,32 @@ class Glossary:
 
     def load_defaults(self) -> int:
         """Import the bundled glossary once per store; returns entities added (0 if done before)."""
+        from . import store
+
         with self._write():
-            row = self.db.execute("SELECT value FROM meta WHERE key = 'defaults_loaded'").fetchone()
-            if row is not None:
+            if self.store.defaults_loaded():
                 return 0
             added = 0
             for path in store.bundled_files():
                 self.import_file(path, on_conflict="update", source=f"bundled:{path.name}", curated=True)
                 assert self.last_import is not None
                 added += self.last_import.added
-            self.db.execute(
-                "INSERT INTO meta(key, value) VALUES ('defaults_loaded', strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
-            )
+            self.store.mark_defaults_loaded()
         return added
 
     # ------------------------------------------------------------------ writes
+    @property
+    def writer(self) -> GlossaryWriter:
+        """Writing hooks for the library's importers and TM (:class:`GlossaryWriter`); not for users."""
+        return GlossaryWriter(self)
+
     @contextmanager
     def _write(self) -> Iterator[None]:
         """One transaction.  The indexes catch up from the store's change log when next used
         (:mod:`glossary.indexing`), whichever process wrote."""
-        with store.write_transaction(self.db):
+        from .store import write_transaction
+
+        with write_transaction(self.db):
             yield
 
     def _glossary_version(self) -> int:
@@ -139,8 +184,7 @@ class Glossary:
         leave it alone. Every in-memory index of the glossary -- the matcher, the
         scanner, the TM's entity tags -- is valid for one value of it.
         """
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'glossary_version'").fetchone()
-        return int(row[0]) if row else 0
+        return self.store.glossary_version()
 
     def add(
         self,
@@ -174,7 +218,7 @@ class Glossary:
                 raise InputError(
                     f"entity {english!r} already exists (id {existing}); add spellings with add_variant"
                 )
-            eid = self._insert_entity(english, arabic, kind, note, source, frequency)
+            eid = self.store.insert_entity(english, arabic, kind, note, source, frequency)
             self._insert_name(eid, english, "canonical", "approved", source, alone=alone)
             self._insert_name(eid, arabic, "canonical", "approved", source, alone=alone)
             for text in variants:
@@ -216,8 +260,7 @@ class Glossary:
         """
         alone = check_alone(alone)
         with self._write():
-            cur = self.db.execute("UPDATE names SET alone = ?, curated = 1 WHERE id = ?", [alone, name_id])
-            if cur.rowcount == 0:
+            if not self.store.set_name_alone(name_id, alone):
                 raise NotFoundError(f"no name with id {name_id}")
 
     def add_alias(self, entity_id: int, text: str, *, source: str | None = None) -> int:
@@ -230,28 +273,27 @@ class Glossary:
             raise InputError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         with self._write():
             # a person approving a spelling vouches for it
-            cur = self.db.execute("UPDATE names SET status = ?, curated = 1 WHERE id = ?", [status, name_id])
-            if cur.rowcount == 0:
+            if not self.store.set_name_status(name_id, status):
                 raise NotFoundError(f"no name with id {name_id}")
 
     def remove_name(self, name_id: int) -> None:
         """Delete one spelling; a canonical spelling cannot be removed (change the entity instead)."""
-        row = self.db.execute("SELECT role FROM names WHERE id = ?", [name_id]).fetchone()
-        if row is None:
+        role = self.store.name_role(name_id)
+        if role is None:
             raise NotFoundError(f"no name with id {name_id}")
-        if row[0] == "canonical":
+        if role == "canonical":
             raise InputError(
                 f"name {name_id} is a canonical spelling; change the canonical spelling instead "
                 "(glossary edit, Glossary.update)"
             )
         with self._write():
-            self.db.execute("DELETE FROM names WHERE id = ?", [name_id])
+            self.store.delete_name(name_id)
 
     def delete(self, entity_id: int) -> None:
         """Delete an entity and all its names."""
         self._require_entity(entity_id)
         with self._write():
-            self.db.execute("DELETE FROM entities WHERE id = ?", [entity_id])
+            self.store.delete_entity(entity_id)
 
     def update(
         self,
@@ -270,50 +312,14 @@ class Glossary:
             check_kind(kind)
         frequency = check_frequency(frequency)
         with self._write():
-            self.db.execute(
-                """UPDATE entities SET english = ?, arabic = ?, english_norm = ?, arabic_norm = ?,
-                   kind = ?, note = ?, frequency = coalesce(?, frequency),
-                   updated = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?""",
-                [
-                    new_en,
-                    new_ar,
-                    normalize(new_en, "en"),
-                    normalize(new_ar, "ar"),
-                    kind or current.kind,
-                    note if note is not None else current.note,
-                    frequency,
-                    entity_id,
-                ],
+            self.store.update_entity(
+                entity_id, new_en, new_ar, kind or current.kind, note if note is not None else current.note, frequency
             )
             for old, new in ((current.english, new_en), (current.arabic, new_ar)):
                 if old != new:
-                    self.db.execute(
-                        "UPDATE names SET role = 'variant' WHERE entity_id = ? AND text = ?",
-                        [entity_id, old],
-                    )
+                    self.store.demote_name(entity_id, old)
                     self._insert_name(entity_id, new, "canonical", "approved", None)
-                    self.db.execute(
-                        "UPDATE names SET role = 'canonical', status = 'approved' "
-                        "WHERE entity_id = ? AND text = ?",
-                        [entity_id, new],
-                    )
-
-    def _insert_entity(
-        self,
-        english: str,
-        arabic: str,
-        kind: str,
-        note: str | None,
-        source: str | None,
-        frequency: int | None = None,
-    ) -> int:
-        cur = self.db.execute(
-            """INSERT INTO entities (english, arabic, english_norm, arabic_norm, kind, note, source, frequency)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            [english, arabic, normalize(english, "en"), normalize(arabic, "ar"), kind, note, source, frequency],
-        )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+                    self.store.promote_name(entity_id, new)
 
     def _insert_name(
         self, entity_id: int, text: str, role: str, status: str, source: str | None,
@@ -326,44 +332,27 @@ class Glossary:
         norm = normalize(text, lang)
         if not norm:
             raise InputError(f"spelling {text!r} has no letters")
-        cur = self.db.execute(
-            """INSERT OR IGNORE INTO names (entity_id, text, lang, role, status, source, norm, curated, alone)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [entity_id, text, lang, role, status, source, norm, int(curated), alone],
-        )
-        if cur.rowcount == 0:  # this entity already has this spelling
-            row = self.db.execute(
-                "SELECT id FROM names WHERE entity_id = ? AND text = ?", [entity_id, text]
-            ).fetchone()
-            return int(row[0])
-        name_id = cur.lastrowid
-        assert name_id is not None
+        inserted = self.store.insert_name(entity_id, text, lang, role, status, source, norm, curated, alone)
+        if inserted is None:  # this entity already has this spelling
+            existing = self.store.name_id(entity_id, text)
+            assert existing is not None
+            return existing
+        name_id = inserted
         return name_id
 
     # ------------------------------------------------------------------ reads
     def entity(self, entity_id: int) -> Entity:
         """An entity with all its names; raises :class:`NotFoundError` if there is none."""
-        row = self.db.execute(
-            "SELECT id, english, arabic, kind, note, source, created, updated, frequency FROM entities WHERE id = ?",
-            [entity_id],
-        ).fetchone()
+        row = self.store.entity_row(entity_id)
         if row is None:
             raise NotFoundError(f"no entity with id {entity_id}")
-        names = tuple(
-            Name(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]))
-            for r in self.db.execute(
-                """SELECT id, entity_id, text, lang, role, status, source, alone, curated = 1 FROM names
-                   WHERE entity_id = ? ORDER BY role = 'alias', role != 'canonical', lang, id""",
-                [entity_id],
-            )
-        )
+        names = tuple(_name(r) for r in self.store.entity_names(entity_id))
         eid, english, arabic, kind, note, source, created, updated, frequency = row
         return Entity(eid, english, arabic, kind, note, source, created, updated, names=names, frequency=frequency)
 
     def entities(self) -> Iterator[Entity]:
         """Every entity, in id order, with its names."""
-        ids = [r[0] for r in self.db.execute("SELECT id FROM entities ORDER BY id")]
-        for eid in ids:
+        for eid in self.store.entity_ids():
             yield self.entity(eid)
 
     def list_entities(
@@ -385,43 +374,25 @@ class Glossary:
         page through the result (the store selects the page: one query, however
         large the glossary).
         """
-        where: list[str] = []
-        params: list[Any] = []
         if kind is not None:
             check_kind(kind)
-            where.append("e.kind = ?")
-            params.append(kind)
-        if status is not None:
-            if status not in STATUSES:
-                raise InputError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
-            exists = "EXISTS (SELECT 1 FROM names s WHERE s.entity_id = e.id AND s.status = 'suggested')"
-            where.append(exists if status == "suggested" else f"NOT {exists}")
+        if status is not None and status not in STATUSES:
+            raise InputError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        norm = None
         if text is not None:
             norm = normalize(text.strip(), script_of(text.strip()))
             if not norm:
                 raise InputError(f"text {text!r} has no letters")
-            where.append("EXISTS (SELECT 1 FROM names t WHERE t.entity_id = e.id AND instr(t.norm, ?) > 0)")
-            params.append(norm)
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise InputError(f"limit must be a whole number of at least 1, not {limit!r}")
         if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
             raise InputError(f"offset must be a whole number of at least 0, not {offset!r}")
-        rows = self.db.execute(
-            "SELECT e.id, e.english, e.arabic, e.kind, e.note, e.source, e.created, e.updated, e.frequency "
-            "FROM entities e" + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY e.id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        ).fetchall()
+        rows = self.store.entity_page(kind=kind, status=status, text_norm=norm, limit=limit, offset=offset)
         if not rows:
             return []
         names: dict[int, list[Name]] = {r[0]: [] for r in rows}
-        marks = ", ".join("?" * len(rows))
-        for r in self.db.execute(
-            f"""SELECT id, entity_id, text, lang, role, status, source, alone, curated = 1 FROM names
-                WHERE entity_id IN ({marks}) ORDER BY role = 'alias', role != 'canonical', lang, id""",
-            list(names),
-        ):
-            names[r[1]].append(Name(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8])))
+        for r in self.store.names_of_entities(list(names)):
+            names[r[1]].append(_name(r))
         return [
             Entity(eid, english, arabic, kind_, note, source, created, updated,
                    names=tuple(names[eid]), frequency=frequency)
@@ -431,48 +402,32 @@ class Glossary:
     def find_entity(self, english: str | None = None, arabic: str | None = None) -> int | None:
         """The id of the entity whose canonical English (or Arabic) matches after normalization."""
         if english:
-            row = self.db.execute(
-                "SELECT id FROM entities WHERE english_norm = ? ORDER BY id LIMIT 1",
-                [normalize(english, "en")],
-            ).fetchone()
-            if row:
-                return int(row[0])
+            found = self.store.entity_id_by_english(normalize(english, "en"))
+            if found is not None:
+                return found
         if arabic:
-            row = self.db.execute(
-                "SELECT id FROM entities WHERE arabic_norm = ? ORDER BY id LIMIT 1",
-                [normalize(arabic, "ar")],
-            ).fetchone()
-            if row:
-                return int(row[0])
+            found = self.store.entity_id_by_arabic(normalize(arabic, "ar"))
+            if found is not None:
+                return found
         return None
 
     def suggestions(self) -> list[Name]:
         """Spellings waiting for review (status ``suggested``), oldest first."""
-        return [
-            Name(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]))
-            for r in self.db.execute(
-                "SELECT id, entity_id, text, lang, role, status, source, alone, curated = 1 FROM names "
-                "WHERE status = 'suggested' ORDER BY id"
-            )
-        ]
+        return [_name(r) for r in self.store.suggested_names()]
 
     def stats(self) -> dict[str, Any]:
         """Counts a user asks about: entities, names, tm_units, and breakdowns."""
-
-        def count(sql: str) -> int:
-            return int(self.db.execute(sql).fetchone()[0])
-
-        by_kind = dict(self.db.execute("SELECT kind, count(*) FROM entities GROUP BY kind").fetchall())
-        by_lang = dict(self.db.execute("SELECT lang, count(*) FROM names GROUP BY lang").fetchall())
+        counts = self.store.counts()
+        by_kind, by_lang = counts["by_kind"], counts["by_lang"]
         return {
             "path": self.path,
-            "entities": count("SELECT count(*) FROM entities"),
-            "names": count("SELECT count(*) FROM names"),
-            "suggested": count("SELECT count(*) FROM names WHERE status = 'suggested'"),
-            "tm_units": count("SELECT count(*) FROM tm_units"),
+            "entities": counts["entities"],
+            "names": counts["names"],
+            "suggested": counts["suggested"],
+            "tm_units": counts["tm_units"],
             "by_kind": {k: by_kind.get(k, 0) for k in KINDS},
             "names_by_lang": {k: by_lang.get(k, 0) for k in ("ar", "en")},
-            "schema": [m.name for m in store.migrations.applied(self.db)],
+            "schema": self.store.schema(),
         }
 
     # ------------------------------------------------------------------ matching
@@ -485,7 +440,7 @@ class Glossary:
         """Run a read over the indexes; a corrupt index file is reported, rebuilt and read again."""
         try:
             return read()
-        except IndexCorrupt as exc:
+        except self._corrupt as exc:
             self._indexes.retry(exc)
             self._shown.clear()
             return read()
@@ -503,6 +458,8 @@ class Glossary:
             raise InputError(f"query too long ({len(query):,} characters; a name has at most {MAX_QUERY_CHARS:,})")
         if limit <= 0:
             return []
+        from .matching import DEFAULT_MIN_SCORE
+
         threshold = DEFAULT_MIN_SCORE if min_score is None else float(min_score)
         hits = self._guarded(lambda: self.matcher.search(query, limit=limit, min_score=threshold))
         if not hits:
@@ -528,10 +485,7 @@ class Glossary:
         shown = self._shown
         missing = sorted(i for i in ids if i not in shown)
         if missing:
-            marks = ",".join("?" * len(missing))
-            for r in self.db.execute(
-                f"SELECT id, english, arabic, kind FROM entities WHERE id IN ({marks})", missing
-            ):
+            for r in self.store.entity_display(missing):
                 shown[r[0]] = (r[1], r[2], r[3])
         return shown
 
@@ -679,10 +633,7 @@ class Glossary:
                 text = " ".join(text.split())
                 if not text:
                     continue
-                exists = self.db.execute(
-                    "SELECT id FROM names WHERE entity_id = ? AND text = ?", [eid, text]
-                ).fetchone()
-                if exists is None:
+                if self.store.name_id(eid, text) is None:
                     ids.append(self._insert_name(eid, text, "variant", "suggested", source))
         return ids
 
@@ -706,6 +657,8 @@ class Glossary:
         is also a common word (a surname that means "president") is not taken for
         a name on its own.  Pass ``curated=True`` for a list a person has checked.
         """
+        from . import exchange
+
         return exchange.import_file(
             self, path, format=format, on_conflict=on_conflict, skip_bad_rows=skip_bad_rows,
             source=source, columns=columns, curated=curated,
@@ -716,6 +669,8 @@ class Glossary:
 
         See :func:`glossary.exchange.export_file` for the formats (``jsonl`` is lossless).
         """
+        from . import exchange
+
         return exchange.export_file(self, path, format=format, direction=direction)
 
     # ------------------------------------------------------------------ translation memory
@@ -729,7 +684,7 @@ class Glossary:
         return self._tm
 
     def _require_entity(self, entity_id: int) -> None:
-        if self.db.execute("SELECT 1 FROM entities WHERE id = ?", [entity_id]).fetchone() is None:
+        if not self.store.entity_exists(entity_id):
             raise NotFoundError(f"no entity with id {entity_id}")
 
 

@@ -4,7 +4,7 @@ A :class:`~glossary.Glossary` answers lookups from a :class:`~glossary.matching.
 and reads text with a :class:`~glossary.recognition.Recognizer`.  Both are
 built from the store's rows, which takes seconds at tens of thousands of
 names, so :class:`Indexes` keeps them in an index file beside the store
-(:mod:`glossary.index_file`) and, in a new process, opens that file instead
+(:mod:`glossary.store.index_file`) and, in a new process, opens that file instead
 of rebuilding.
 
 Every index is valid for one value of the store's change counter (the last
@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import store
-from .index_file import IndexCorrupt, IndexFile, index_path
 from .matching import Matcher, NameRecord, gc_paused
+from .store.index_file import IndexCorrupt, IndexFile, index_path
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -65,7 +65,7 @@ class Indexes:
     """The matcher and the recognizer of one store (see the module doc)."""
 
     def __init__(self, db: sqlite_utils.Database, path: str, *, read_only: bool = False) -> None:
-        self.db = db
+        self.store = store.Store(db)
         #: a read-only store's indexes read a current index file but never write or remove one
         self.read_only = read_only
         self.persist = path != ":memory:" and not path.startswith("file:")
@@ -85,7 +85,7 @@ class Indexes:
     def recognizer(self) -> Recognizer:
         st = self._current()
         if st.recognizer is None:
-            st.recognizer = _build_recognizer(self.db, st.matcher)
+            st.recognizer = _build_recognizer(self.store, st.matcher)
         return st.recognizer
 
     def close(self) -> None:
@@ -102,7 +102,7 @@ class Indexes:
 
     # ------------------------------------------------------------------ catching up
     def _current(self) -> _State:
-        version = store.index_version(self.db)
+        version = self.store.index_version()
         st = self._state
         if st is not None:
             if st.version == version:
@@ -121,7 +121,7 @@ class Indexes:
         if self.path is None or not self.path.exists():
             return None
         try:
-            index = IndexFile.open(self.path, store_id=store.store_id(self.db), read_only=self.read_only)
+            index = IndexFile.open(self.path, store_id=self.store.store_id(), read_only=self.read_only)
         except IndexCorrupt as exc:
             warnings.warn(f"{exc}; rebuilding the index", IndexWarning, stacklevel=4)
             return None
@@ -136,7 +136,7 @@ class Indexes:
 
     def _catch_up(self, st: _State, version: int) -> bool:
         """Apply the logged changes since ``st.version``; False when a rebuild is due instead."""
-        changes = store.index_changes(self.db, st.version, version, MAX_REPLAY)
+        changes = self.store.index_changes(st.version, version, MAX_REPLAY)
         if changes is None or any(op == "reset" for op, _ in changes):
             return False
         index = st.file
@@ -152,7 +152,7 @@ class Indexes:
             except IndexCorrupt:
                 return False
         try:
-            _apply(self.db, st, changes)
+            _apply(self.store, st, changes)
             if index is not None and index.writable:
                 index.commit(version)
         except BaseException:
@@ -164,17 +164,10 @@ class Indexes:
 
     def _build(self, version: int) -> _State:
         """Build both indexes from the store's rows, and write them to the index file if the folder allows."""
-        conn = self.db.conn
-        snapshot = not conn.in_transaction
-        if snapshot:
-            conn.execute("BEGIN")  # one read transaction: the rows and the counter agree
-        try:
-            version = store.index_version(self.db)
-            names = store.approved_names(self.db)
-            entities = store.entity_rows(self.db)
-        finally:
-            if snapshot:
-                conn.execute("COMMIT")
+        with self.store.snapshot():  # the rows and the counter agree
+            version = self.store.index_version()
+            names = self.store.approved_names()
+            entities = self.store.entity_rows()
         matcher = Matcher(NameRecord(r[0], r[1], r[2], r[3], r[4], r[8]) for r in names)
         st = _State(version, matcher, None, None)
         if self.path is None or self.read_only or not os.access(self.path.parent, os.W_OK):
@@ -189,7 +182,7 @@ class Indexes:
         try:
             with gc_paused():
                 IndexFile.write(
-                    self.path, store_id=store.store_id(self.db), version=version,
+                    self.path, store_id=self.store.store_id(), version=version,
                     parts=[*matcher.index_parts(), *recognizer.index_parts()],
                     meta={"names": str(len(names))}, like=Path(self.store_path),
                 )
@@ -199,23 +192,23 @@ class Indexes:
         return st
 
 
-def _build_recognizer(db: sqlite_utils.Database, matcher: Matcher) -> Recognizer:
+def _build_recognizer(db: store.Store, matcher: Matcher) -> Recognizer:
     from .recognition import NameRow, Recognizer
 
-    names = store.approved_names(db)
-    entities = {r[0]: (r[1], r[2], r[3]) for r in store.entity_rows(db)}
+    names = db.approved_names()
+    entities = {r[0]: (r[1], r[2], r[3]) for r in db.entity_rows()}
     return Recognizer((NameRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in names),
                       entities, matcher)
 
 
-def _apply(db: sqlite_utils.Database, st: _State, changes: list[tuple[str, int]]) -> None:
+def _apply(db: store.Store, st: _State, changes: list[tuple[str, int]]) -> None:
     """Apply ``add``/``remove``/``entity`` changes, in order, to both indexes."""
     from .recognition import NameRow
 
     added = [i for op, i in changes if op == "add"]
-    rows = {r[0]: r for r in store.approved_names(db, added)}
+    rows = {r[0]: r for r in db.approved_names(added)}
     touched = sorted({r[1] for r in rows.values()} | {i for op, i in changes if op == "entity"})
-    entities = {r[0]: r for r in store.entity_rows(db, touched)}
+    entities = {r[0]: r for r in db.entity_rows(touched)}
     rec = st.recognizer
     for op, i in changes:
         if op == "remove":

@@ -108,15 +108,18 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, permutations
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from .index_file import Columns, IndexFile, LazyDict, LazyRecords, LazySet, Part, prefetch
 from .keys import TokenKeys, alternate_spelling, cross_key, cross_skeleton, deletions, strip_article, token_keys
 from .normalize import Lang, has_arabic, normalize, script_of
 from .transliteration import model as fit_model
 from .transliteration import name_fits
+
+if TYPE_CHECKING:
+    from .store.index_file import IndexFile, Part
 
 #: Below this score nothing is returned unless the caller asks for less: THE threshold of
 #: lookups and running text alike.  Set by ``benchmarks/calibration.py`` so that a name the
@@ -281,6 +284,14 @@ _Ranked = tuple[int, int, float, str]
 _NO_BUCKET: _Bucket = ([], [])
 
 
+def prefetch(container: Any, keys: Iterable[Any]) -> None:
+    """Read these entries of a container read lazily from an index file together, in one query
+    (:mod:`glossary.store.index_file`); nothing to do for an in-memory one."""
+    fetch = getattr(container, "prefetch", None)
+    if fetch is not None:
+        fetch(keys)
+
+
 def _file(index: dict[str, _Bucket], key: str, vid: int, text: str) -> None:
     bucket = index.get(key)
     if bucket is None:
@@ -319,6 +330,8 @@ class _Side:
 
     def parts(self, ns: str) -> list[Part]:
         """The containers, for :meth:`IndexFile.write`."""
+        from .store.index_file import Columns
+
         entries = Columns([self.keys, self.owner, self.cross], [tuple, None, None])
         return [
             (f"{ns}.entries", entries, None, None), (f"{ns}.alts", self.alts, None, None),
@@ -328,6 +341,8 @@ class _Side:
     @classmethod
     def opened(cls, index: IndexFile, ns: str) -> _Side:
         """The side as an index file holds it: every container read lazily."""
+        from .store.index_file import LazyDict, LazyRecords, LazySet
+
         side = cls.__new__(cls)
         entries = LazyRecords(index, f"{ns}.entries", [lambda v: TokenKeys(*v), None, None], [tuple, None, None])
         side.keys, side.owner, side.cross = entries.column(0), entries.column(1), entries.column(2)
@@ -485,7 +500,9 @@ class Matcher:
     _PERSISTED = ("_slot_of", "_en_slots", "_prior")
 
     def index_parts(self) -> list[Part]:
-        """Every container of the index, for :meth:`glossary.index_file.IndexFile.write`."""
+        """Every container of the index, for :meth:`glossary.store.index_file.IndexFile.write`."""
+        from .store.index_file import Columns
+
         slots = Columns([getattr(self, attr) for attr in self._SLOTS], [None] * len(self._SLOTS))
         return [
             *self._sides["ar"].parts("m.ar"), *self._sides["en"].parts("m.en"), ("m.slots", slots, None, None),
@@ -496,6 +513,8 @@ class Matcher:
     def from_index(cls, index: IndexFile) -> Matcher:
         """The matcher an index file holds, read lazily: opening it costs nothing, a lookup
         reads only the entries it touches."""
+        from .store.index_file import LazyDict, LazyRecords
+
         m = cls.__new__(cls)
         m._sides = {"ar": _Side.opened(index, "m.ar"), "en": _Side.opened(index, "m.en")}
         slots = LazyRecords(index, "m.slots", [None] * len(cls._SLOTS), [None] * len(cls._SLOTS))

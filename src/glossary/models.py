@@ -17,6 +17,12 @@ Reason = Literal["exact", "orthographic", "phonetic", "fuzzy", "alias", "english
 KINDS: tuple[str, ...] = ("person", "place", "organization", "other")
 ROLES: tuple[str, ...] = ("canonical", "variant", "alias")
 STATUSES: tuple[str, ...] = ("approved", "suggested")
+#: What a TM import does with a unit whose source it already holds (:mod:`glossary.tm`; kept
+#: here, with the other settings, so that the command line can name them without loading the TM).
+ON_DUPLICATE: tuple[str, ...] = ("skip", "update", "keep")
+#: Below this sentence similarity a TM unit is not returned (a TM score, 0..100 over the whole
+#: segment: not the name score of :data:`glossary.matching.DEFAULT_MIN_SCORE`).
+DEFAULT_MIN_SIMILARITY = 70.0
 #: Settings of a spelling's ``alone``: may it be a mention on its own in running text?
 ALONE: tuple[str, ...] = ("always", "never")
 

@@ -26,8 +26,10 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
+from typing import TYPE_CHECKING
 
-from .index_file import IndexFile, LazyDict, Part
+if TYPE_CHECKING:
+    from .store.index_file import IndexFile, Part
 
 _ORDER = 4
 
@@ -98,7 +100,7 @@ class NameLikeness:
 
     # ------------------------------------------------------------------ the index file
     def parts(self, ns: str) -> list[Part]:
-        """The models' counts, for :meth:`glossary.index_file.IndexFile.write`."""
+        """The models' counts, for :meth:`glossary.store.index_file.IndexFile.write`."""
         return [
             (f"{ns}.ng", self._names.grams, None, None), (f"{ns}.nc", self._names.contexts, None, None),
             (f"{ns}.wg", self._words.grams, None, None), (f"{ns}.wc", self._words.contexts, None, None),
@@ -108,6 +110,8 @@ class NameLikeness:
     @classmethod
     def from_index(cls, index: IndexFile, ns: str) -> NameLikeness:
         """The models an index file holds, read a count at a time."""
+        from .store.index_file import LazyDict
+
         looks = cls.__new__(cls)
         looks._names = _Model.__new__(_Model)
         looks._words = _Model.__new__(_Model)

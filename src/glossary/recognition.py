@@ -110,14 +110,16 @@ import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAMELIKE_ZIPF
 from .common_words import zipf_normalized as word_zipf
-from .index_file import IndexFile, LazyDict, LazySet, Part
 from .keys import strip_article, token_keys
 from .matching import ALIAS_FACTOR, Hit, Matcher, gc_paused
 from .normalize import DIACRITICS, INVISIBLE, Lang, has_arabic, normalize
+
+if TYPE_CHECKING:
+    from .store.index_file import IndexFile, Part
 
 #: Default threshold for rewriting a mention (phonetic level and above: the
 #: letters differ only within one sound class, or the spelling is stored).
@@ -529,7 +531,7 @@ class Recognizer:
         ]
 
     def index_parts(self) -> list[Part]:
-        """Every container of the recognizer, for :meth:`glossary.index_file.IndexFile.write`."""
+        """Every container of the recognizer, for :meth:`glossary.store.index_file.IndexFile.write`."""
         self.looks_like_a_name("")  # built whatever the glossary holds: names may be added later
         parts: list[Part] = [
             (f"r{attr}", getattr(self, attr), enc, kenc) for attr, _, enc, _, kenc in self._persisted()
@@ -538,7 +540,9 @@ class Recognizer:
 
     @classmethod
     def from_index(cls, index: IndexFile, matcher: Matcher) -> Recognizer:
-        """The recognizer an index file holds, read lazily (see :mod:`glossary.index_file`)."""
+        """The recognizer an index file holds, read lazily (see :mod:`glossary.store.index_file`)."""
+        from .store.index_file import LazyDict, LazySet
+
         r = cls([], {}, matcher)
         r._names = LazyDict(index, "r_names", _row_decode, _row_encode)
         for attr, kind, enc, dec, kenc in r._persisted():

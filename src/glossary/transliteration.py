@@ -25,7 +25,8 @@ kernel ``glossary._fit`` (C, built when the package is installed) when it is
 there, else one Viterbi pass over the batch in NumPy array operations.
 :meth:`Model.log_prob` is the plain one-pair version, kept as the reference
 both are tested against; all three give the same floats, bit for bit.
-:data:`KERNEL` says which one runs.
+:data:`KERNEL` says which one runs.  NumPy is imported only by the fallback, on its
+first batch: with the kernel, neither this module nor the model loads it.
 
 >>> lavrov, laurent = fits([("لافروف", "lavrov"), ("لافروف", "laurent")])
 >>> lavrov > -1.0 > laurent
@@ -41,13 +42,14 @@ import json
 import math
 from array import array
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .normalize import has_arabic
+
+if TYPE_CHECKING:
+    import numpy as np
 
 try:
     from . import _fit  # type: ignore[attr-defined]
@@ -101,24 +103,28 @@ class Model:
         # a letter the table never saw; no chunk at all (before the word's start)
         self._other_single, self._no_single = len(singles), len(singles) + 1
         self._other_double, self._no_double = len(doubles), len(doubles) + 1
-        eps = np.full(len(grams) + 2, _NEG)
-        one = np.full((len(grams) + 2, len(singles) + 2), UNSEEN)
-        one[:, self._no_single] = _NEG
-        two = np.full((len(grams) + 2, len(doubles) + 2), _NEG)
+        # The tables are built as flat float64 arrays of the standard library, row by row
+        # (``one[i * _one_cols + j]``), not in NumPy: the compiled kernel reads their bytes,
+        # so a lookup need not import NumPy (:meth:`_numpy_tables` views them for the fallback).
+        rows = len(grams) + 2
+        self._one_cols, self._two_cols = len(singles) + 2, len(doubles) + 2
+        w1, w2 = self._one_cols, self._two_cols
+        eps = array("d", [_NEG]) * rows
+        one_row = array("d", [UNSEEN]) * w1
+        one_row[self._no_single] = _NEG
+        one = one_row * rows
+        two = array("d", [_NEG]) * (rows * w2)
         for g, i in self._gram_id.items():
             for c, lp in self.logp[g].items():
                 if not c:
                     eps[i] = lp
                 elif len(c) == 1:
-                    one[i, self._single_id[c]] = lp
+                    one[i * w1 + self._single_id[c]] = lp
                 else:
-                    two[i, self._double_id[c]] = lp
+                    two[i * w2 + self._double_id[c]] = lp
         eps[self._unknown] = UNSEEN  # an unseen symbol spells anything (or nothing), badly
-        one[self._none] = _NEG
-        self._eps, self._one, self._two = eps, one, two
-        # flat views of the same tables: one take() on a computed index is cheaper than 2-D fancy indexing
-        self._one_flat, self._two_flat = one.ravel(), two.ravel()
-        # the same tables as bytes, for the compiled kernel (read in place, never copied per call)
+        one[self._none * w1 : (self._none + 1) * w1] = array("d", [_NEG]) * w1
+        # the tables as bytes, for the compiled kernel (read in place, never copied per call)
         self._tables = (eps.tobytes(), one.tobytes(), two.tobytes())
         self._letters: dict[str, tuple[bytes, bytes]] = {}  # Arabic token -> its column ids
 
@@ -212,9 +218,18 @@ class Model:
         columns, grams = self._columns, self._grams
         items = [(grams(e), *columns(a)) for a, e in pairs]
         return _fit.log_probs(
-            eps, one, two, self._one.shape[1], self._two.shape[1], self.max_gram, self._none,
+            eps, one, two, self._one_cols, self._two_cols, self.max_gram, self._none,
             self.max_chunk, BAND, items,
         )
+
+    @cached_property
+    def _numpy_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The three tables as read-only NumPy arrays over :attr:`_tables` (the fallback's, made
+        on its first batch): ε by gram, then one- and two-letter chunks flat, row by row."""
+        import numpy as np
+
+        eps, one, two = (np.frombuffer(t, dtype=np.float64) for t in self._tables)
+        return eps, one, two
 
     def _columns(self, arabic: str) -> tuple[bytes, bytes]:
         """Column ids (int32) of an Arabic token's letters and of its two-letter chunks; cached
@@ -246,6 +261,9 @@ class Model:
         """
         if not pairs:
             return []
+        import numpy as np
+
+        eps, one_flat, two_flat = self._numpy_tables
         size, g, reach = len(pairs), self.max_gram, self.max_chunk
         ns = np.array([len(e) + 2 for _, e in pairs])
         ms = np.array([len(a) for a, _ in pairs])
@@ -267,9 +285,9 @@ class Model:
         grams = np.frombuffer(b"".join(flat), dtype=np.uint16).reshape(size, n, g).transpose(1, 2, 0)
         col = grams[:, :, None, :].astype(np.intp)
         steps = np.empty((n, reach + 1, g, m + 1, size))  # by chunk length c = 0 (ε), 1, 2
-        steps[:, 0] = self._eps.take(col)
-        steps[:, 1] = self._one_flat.take(col * self._one.shape[1] + ends1)
-        steps[:, 2] = self._two_flat.take(col * self._two.shape[1] + ends2)
+        steps[:, 0] = eps.take(col)
+        steps[:, 1] = one_flat.take(col * self._one_cols + ends1)
+        steps[:, 2] = two_flat.take(col * self._two_cols + ends2)
         # the band (as in log_prob): a source cell outside it is closed
         i = np.arange(n)[:, None, None]
         j = np.arange(-reach, m + 1)[None, :, None]

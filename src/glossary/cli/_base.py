@@ -10,14 +10,15 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
-from .._version import __version__
 from ..errors import GlossaryError
-from ..glossary import Glossary
+
+if TYPE_CHECKING:
+    from ..glossary import Glossary
 
 app = typer.Typer(
     name="glossary",
@@ -70,6 +71,8 @@ def id_argument(label: str, help: str) -> Any:
 
 def open_glossary() -> Glossary:
     """The store named by ``--db``, else the default (``$GLOSSARY_DB`` or the per-user store)."""
+    from ..glossary import Glossary  # here, not at the top: ``glossary --help`` needs no store
+
     return Glossary.open(state.db)
 
 
@@ -79,6 +82,8 @@ def print_json(data: Any) -> None:
 
 def version_callback(value: bool) -> None:
     if value:
+        from .._version import __version__
+
         print(f"glossary {__version__}")
         raise typer.Exit()
 

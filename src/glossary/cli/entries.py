@@ -16,9 +16,7 @@ from rich.table import Table
 
 from .. import formats
 from ..errors import InputError
-from ..glossary import Glossary
 from ..matching import DEFAULT_MIN_SCORE
-from ..store import default_path
 from ._base import app, err, fail, id_argument, open_glossary, out, print_json, state
 
 
@@ -86,6 +84,9 @@ def init(
     defaults: Annotated[bool, typer.Option("--defaults", help="Fill it with the bundled glossary.")] = False,
 ) -> None:
     """Create a store (and migrate an old one)."""
+    from ..glossary import Glossary
+    from ..store import default_path
+
     target = path or state.db
     with Glossary.open(target, defaults=defaults or target is None) as g:
         s = g.stats()

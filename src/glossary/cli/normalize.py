@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from ..batch import DASK_MISSING, check_annotation
 from ..recognition import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE
 from ._base import app, err, fail, open_glossary, out, parse_id, print_json
 
@@ -97,6 +96,8 @@ def normalize_cmd(
     standard output.  Exit code 2 if any file could not be processed.
     """
     from rich.progress import Progress, TaskID
+
+    from ..batch import check_annotation
 
     if out_dir is not None and in_place:
         fail("--out-dir and --in-place exclude each other")
@@ -183,6 +184,8 @@ def connect_dask(address: str) -> Client:
     connection is tried is Dask's ``distributed.comm.timeouts.connect`` (30 s; the
     environment variable ``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT`` sets it).
     """
+    from ..batch import DASK_MISSING
+
     try:
         from distributed import Client
     except ImportError:

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ..tm import DEFAULT_MIN_SIMILARITY, ON_DUPLICATE
+from ..models import DEFAULT_MIN_SIMILARITY, ON_DUPLICATE
 from ._base import app, err, fail, id_argument, open_glossary, out, print_json
 
 tm_app = typer.Typer(
@@ -67,6 +66,8 @@ def import_(
     with open_glossary() as g:
         show = not quiet and not as_json and err.is_terminal
         if show:
+            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
             with Progress(
                 TextColumn("importing"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                 console=err, transient=True,

@@ -93,13 +93,6 @@ class Columns:
         return len(self.columns[0])
 
 
-def prefetch(container: Any, keys: Iterable[Any]) -> None:
-    """Read these entries of a lazily read container together (nothing to do for an in-memory one)."""
-    fetch = getattr(container, "prefetch", None)
-    if fetch is not None:
-        fetch(keys)
-
-
 def _connect(uri: str) -> sqlite3.Connection:
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30.0)
     conn.execute("PRAGMA mmap_size = 1073741824")  # pages shared with every process reading the file
@@ -572,5 +565,4 @@ class LazyColumn(list):
 
 __all__ = [
     "FORMAT", "Columns", "IndexCorrupt", "IndexFile", "LazyColumn", "LazyDict", "LazyRecords", "LazySet", "index_path",
-    "prefetch",
 ]
