@@ -32,6 +32,7 @@ from .normalize import normalize, script_of
 
 if TYPE_CHECKING:
     import sqlite_utils
+    from distributed import Client
 
     from . import store
     from .batch import NormalizeReport
@@ -87,7 +88,7 @@ class Glossary:
     Open it with :meth:`open`; use it as a context manager to close it.
     """
 
-    def __init__(self, db: sqlite_utils.Database, path: str) -> None:
+    def __init__(self, db: sqlite_utils.Database, path: str, *, read_only: bool = False) -> None:
         from . import store  # here, not at the top: ``import glossary`` stays light (tests/test_startup.py)
         from .indexing import Indexes
         from .store.index_file import IndexCorrupt
@@ -96,7 +97,7 @@ class Glossary:
         self.path = path
         #: the store layer: every statement run on the file (not for users)
         self.store = store.Store(db)
-        self._indexes = Indexes(db, path)
+        self._indexes = Indexes(db, path, read_only=read_only)
         self._corrupt = IndexCorrupt
         #: english, arabic and kind of entities lookups returned, valid for one glossary version
         self._shown: dict[int, tuple[str, str, str]] = {}
@@ -106,15 +107,24 @@ class Glossary:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | Path | None = None, *, defaults: bool = False) -> Glossary:
+    def open(cls, path: str | Path | None = None, *, defaults: bool = False, read_only: bool = False) -> Glossary:
         """Open a store, creating and migrating it as needed.
 
         ``path=None`` is the per-user default store (``$GLOSSARY_DB`` or the
         platform data folder), filled from the bundled data on first use.  An
-        explicit path starts empty unless ``defaults=True``.
+        explicit path starts empty unless ``defaults=True``.  ``read_only=True``
+        opens an existing store without writing to it (:func:`glossary.store.connect_read_only`:
+        no creation, migration or bundled data; every write fails) nor to its index
+        file (a current one is read; otherwise the index is built in memory): what
+        the workers of a Dask run use.
         """
         from . import store
 
+        if read_only:
+            if defaults:
+                raise ValueError("defaults needs a writable store")
+            target = store.default_path() if path is None else path
+            return cls(store.connect_read_only(target), str(target), read_only=True)
         fill = defaults
         if path is None:
             path = store.default_path()
@@ -567,6 +577,8 @@ class Glossary:
         suggest: bool = False,
         keep_mentions: bool = True,
         progress: Callable[[int, int], None] | None = None,
+        client: Client | None = None,
+        resume: bool | None = None,
     ) -> NormalizeReport:
         """Normalize article files and folders as :meth:`normalize_text` does one text; see :mod:`glossary.batch`.
 
@@ -601,13 +613,25 @@ class Glossary:
         (less memory on a large folder; the report then lists none).
         ``progress(done, total)`` is called before the first file and after
         each one.  Raises ValueError for options that exclude each other.
+
+        ``client`` (a ``dask.distributed.Client``) runs the files on its Dask
+        cluster instead (not with ``workers``): each worker process opens this
+        store's file read-only at the same path and builds its recognizer once,
+        so the file must be readable there (a shared filesystem or a copy at the
+        same path); a worker whose copy holds other names is refused
+        (:class:`StoreError`).  The files, report and suggestions are a local
+        run's.  ``resume`` (default: on with ``client`` and ``out_dir``, else
+        off; needs ``out_dir``) keeps a manifest in ``out_dir`` and skips the
+        outputs an earlier run wrote that are still complete: same input bytes,
+        same output bytes, same store and options (:class:`glossary.batch._Manifest`);
+        their results come from the manifest, marked ``skipped``.
         """
         from . import batch
 
         return batch.normalize_files(
             self, paths, out_dir=out_dir, in_place=in_place, backup=backup, dry_run=dry_run, glob=glob,
             workers=workers, min_score=min_score, annotate=annotate, expand_aliases=expand_aliases,
-            suggest=suggest, keep_mentions=keep_mentions, progress=progress,
+            suggest=suggest, keep_mentions=keep_mentions, progress=progress, client=client, resume=resume,
         )
 
     def suggest_variants(

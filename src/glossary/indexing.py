@@ -64,8 +64,10 @@ class _State:
 class Indexes:
     """The matcher and the recognizer of one store (see the module doc)."""
 
-    def __init__(self, db: sqlite_utils.Database, path: str) -> None:
+    def __init__(self, db: sqlite_utils.Database, path: str, *, read_only: bool = False) -> None:
         self.store = store.Store(db)
+        #: a read-only store's indexes read a current index file but never write or remove one
+        self.read_only = read_only
         self.persist = path != ":memory:" and not path.startswith("file:")
         self.store_path = path
         self.path = index_path(path) if self.persist else None
@@ -95,7 +97,7 @@ class Indexes:
         """A value read from the index file failed its check: forget the file; the next use rebuilds."""
         warnings.warn(f"{exc}; rebuilding the index", IndexWarning, stacklevel=3)
         self.close()
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             _unlink(self.path)
 
     # ------------------------------------------------------------------ catching up
@@ -119,7 +121,7 @@ class Indexes:
         if self.path is None or not self.path.exists():
             return None
         try:
-            index = IndexFile.open(self.path, store_id=self.store.store_id())
+            index = IndexFile.open(self.path, store_id=self.store.store_id(), read_only=self.read_only)
         except IndexCorrupt as exc:
             warnings.warn(f"{exc}; rebuilding the index", IndexWarning, stacklevel=4)
             return None
@@ -168,7 +170,7 @@ class Indexes:
             entities = self.store.entity_rows()
         matcher = Matcher(NameRecord(r[0], r[1], r[2], r[3], r[4], r[8]) for r in names)
         st = _State(version, matcher, None, None)
-        if self.path is None or not os.access(self.path.parent, os.W_OK):
+        if self.path is None or self.read_only or not os.access(self.path.parent, os.W_OK):
             return st
         from .recognition import NameRow, Recognizer
 

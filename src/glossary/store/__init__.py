@@ -272,7 +272,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{target}: not a glossary store ({exc})") from exc
     db = sqlite_utils.Database(conn)
-    try:
+    with _closed_on_refusal(conn, target):
         check_version(db, target)
         # only a store we accept is switched to WAL: a file we refuse is left as it was
         if target != ":memory:":
@@ -283,12 +283,48 @@ def connect(path: str | Path) -> sqlite_utils.Database:
                 # re-check inside the lock: another process may have migrated meanwhile
                 if migrations.pending(db):
                     migrations.apply(db)
+    return db
+
+
+@contextmanager
+def _closed_on_refusal(conn: sqlite3.Connection, target: str) -> Iterator[None]:
+    """Close ``conn`` if the store is refused; a SQLite error becomes "not a glossary store"."""
+    try:
+        yield
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"{target}: not a glossary store ({exc})") from exc
     except StoreError:
         conn.close()
         raise
+
+
+def connect_read_only(path: str | Path) -> sqlite_utils.Database:
+    """Open an existing store for reading only (``mode=ro``): what a batch worker uses.
+
+    Nothing is created, migrated or switched to WAL, so many processes (the
+    workers of a Dask cluster) can open one store file without writing to it; a
+    store that needs a migration is refused, since migrating is a write.
+    """
+    target = str(path)
+    if target == ":memory:":
+        raise StoreError(":memory: has no file to open read-only")
+    p = Path(target)
+    if not p.is_file():
+        raise StoreError(f"{p}: no such glossary store" if not p.exists() else f"{p}: not a file")
+    try:
+        conn = sqlite3.connect(
+            p.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT, isolation_level=None,
+            check_same_thread=False,
+        )
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        db = sqlite_utils.Database(conn)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{target}: cannot open the store read-only ({exc})") from exc
+    with _closed_on_refusal(conn, target):
+        check_version(db, target)
+        if migrations.pending(db):
+            raise StoreError(f"{target}: this store needs an upgrade; open it once with write access first")
     return db
 
 
