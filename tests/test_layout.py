@@ -173,6 +173,8 @@ PRIVATE_IMPORTS = {
     ("glossary.cli.normalize", "glossary.cli._base"): "a command group over the CLI's shared module",
     ("glossary.cli.tm", "glossary.cli._base"): "a command group over the CLI's shared module",
     ("glossary.cli.serve", "glossary.cli._base"): "a command group over the CLI's shared module",
+    ("glossary.store", "glossary.store._sqlite_utils"): "sqlite-utils, loaded without NumPy",
+    ("glossary.store.tm_index", "glossary.store._sqlite_utils"): "sqlite-utils, loaded without NumPy",
 }
 
 

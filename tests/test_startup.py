@@ -90,6 +90,14 @@ def test_a_lookup_loads_no_import_export_tm_or_batch_module(tmp_path: Path, bund
     assert not {m for m in NOT_FOR_A_LOOKUP if m in loaded}
 
 
+def test_a_lookup_loads_no_numpy_with_the_compiled_kernel(tmp_path: Path, bundled_db: Path) -> None:
+    """sqlite-utils would import NumPy for types the store never passes (store/_sqlite_utils.py)."""
+    pytest.importorskip("glossary._fit")
+    loaded = run_console_script(tmp_path, "--db", str(bundled_db), "lookup", "بيونج يانج")
+    assert "sqlite_utils" in loaded
+    assert "numpy" not in loaded
+
+
 def test_the_fit_model_needs_no_numpy_with_the_compiled_kernel(tmp_path: Path) -> None:
     pytest.importorskip("glossary._fit")
     code = "from glossary.transliteration import fit\nassert fit('لافروف', 'lavrov') > -1\n"

@@ -25,11 +25,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-from sqlite_utils import Migrations
-
 from ..errors import StoreError
 from ..normalize import normalize
+from ._sqlite_utils import Migrations, sqlite_utils
 from .tm_index import TMStore
 
 #: Environment variable that moves the default store.

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from typing import Any
 
-import sqlite_utils
+from ._sqlite_utils import sqlite_utils
 
 #: The columns of a unit row as the TMX import writes it (:meth:`TMStore.insert_rows`) and a
 #: JSON Lines dump restores it, in this order.
