@@ -269,3 +269,51 @@ def test_help_names_the_id_argument(cli) -> None:
         result = cli(*args, "--help")
         assert result.returncode == 0, result.stderr
         assert "ID" in result.stdout and "entity_id" not in result.stdout and "unit_id" not in result.stdout
+
+
+# ---------------------------------------------------------------- merge: two entities found to be one
+def test_merge_moves_every_spelling_and_deletes_the_other(cli, db: str) -> None:
+    keep = added_id(cli("--db", db, "add", "Pyongyang", "بيونغ يانغ", "--kind", "place", "--note", "capital",
+                        "--frequency", "30"))
+    other = added_id(cli("--db", db, "add", "Pyong Yang", "بيونج يانج", "--variant", "بيونغ يانغ",
+                         "--alias", "PY", "--note", "seen in AFP copy", "--frequency", "12"))
+    assert cli("--db", db, "tm", "add", "وصل بوتين إلى بيونج يانج", "Putin arrived in Pyongyang").returncode == 0
+    refused = cli("--db", db, "merge", str(keep), str(other), input="y\n")  # a pipe, not a terminal
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "--yes" in refused.stderr
+    assert show(cli, db, other)["english"] == "Pyong Yang"
+
+    merged = cli("--db", db, "merge", str(keep), str(other), "--yes")
+    assert merged.returncode == 0, merged.stderr
+    assert "3 spellings moved, 1 already there" in merged.stdout and f"entity {other} deleted" in merged.stdout
+    data = show(cli, db, keep)
+    assert (data["english"], data["arabic"], data["kind"]) == ("Pyongyang", "بيونغ يانغ", "place")
+    roles = {n["text"]: n["role"] for n in data["names"]}
+    assert roles == {"Pyongyang": "canonical", "بيونغ يانغ": "canonical", "Pyong Yang": "variant",
+                     "بيونج يانج": "variant", "PY": "alias"}
+    assert data["frequency"] == 42 and data["note"] == "capital; seen in AFP copy"
+    one_error_line(cli("--db", db, "show", str(other)), f"no entity with id {other}")
+    for spelling in ("بيونج يانج", "Pyong Yang"):
+        best = json.loads(cli("--db", db, "lookup", spelling, "--json").stdout)[0]
+        assert (best["entity_id"], best["score"]) == (keep, 100)
+    units = json.loads(cli("--db", db, "tm", "stats", "--json").stdout)["units"]
+    assert units == 1  # the TM is not touched
+
+
+def test_merge_refuses_bad_ids(cli, db: str) -> None:
+    eid = added_id(cli("--db", db, "add", "Paris", "باريس"))
+    one_error_line(cli("--db", db, "merge", str(eid), str(eid), "--yes"), f"cannot merge entity {eid} with itself")
+    one_error_line(cli("--db", db, "merge", str(eid), "99999", "--yes"), "no entity with id 99999")
+    one_error_line(cli("--db", db, "merge", "abc", str(eid)), "KEEP_ID must be a whole number, not 'abc'")
+    assert show(cli, db, eid)["english"] == "Paris"
+
+
+def test_merge_in_the_library(tmp_path: Path) -> None:
+    with Glossary.open(tmp_path / "m.db") as g:
+        a = g.add("Kim Jong Un", "كيم جونغ أون", kind="person")
+        b = g.add("Kim Jong-eun", "كيم جونج أون", kind="person", note="same man")
+        merged = g.merge(a, b)
+        assert merged.id == a and merged.frequency is None and merged.note == "same man"
+        assert sorted(merged.spellings("ar")) == ["كيم جونج أون", "كيم جونغ أون"]
+        assert merged.spellings(role="canonical") == ["كيم جونغ أون", "Kim Jong Un"]
+        assert g.lookup("كيم جونج أون")[0].entity_id == a
+        assert [e.id for e in g.entities()] == [a]

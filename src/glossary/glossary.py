@@ -285,6 +285,32 @@ class Glossary:
         with self._write():
             self.store.delete_entity(entity_id)
 
+    def merge(self, keep_id: int, other_id: int) -> Entity:
+        """Make two entities found to be one a single entity: ``keep_id`` takes every spelling of
+        ``other_id``, which is then deleted; returns the kept entity.
+
+        The kept entity's canonical spellings, kind and source stay; the other's canonical
+        spellings become variants of it (its variants and aliases keep their roles, status,
+        ``alone`` and ``curated``); a spelling both have is kept once, as the kept entity has it.
+        The frequencies add up, as when an import merges two rows into one entity (an unknown
+        frequency counts as none; both unknown stay unknown).  The notes are joined, the kept
+        entity's first (one of them empty, or both the same: that one).  The translation memory
+        is not touched.  Raises :class:`NotFoundError` for an unknown id and :class:`InputError`
+        when both ids are the same.
+        """
+        if keep_id == other_id:
+            raise InputError(f"cannot merge entity {keep_id} with itself")
+        keep, other = self.entity(keep_id), self.entity(other_id)
+        notes = [n.strip() for n in (keep.note, other.note) if n and n.strip()]
+        note = "; ".join(dict.fromkeys(notes)) or None
+        with self._write():
+            self.store.move_names(other_id, keep_id)
+            self.store.set_entity_note(keep_id, note)  # and its ``updated`` time
+            if other.frequency is not None:
+                self.store.set_frequency(keep_id, (keep.frequency or 0) + other.frequency)
+            self.store.delete_entity(other_id)
+        return self.entity(keep_id)
+
     def update(
         self,
         entity_id: int,

@@ -1,6 +1,6 @@
 """The glossary's own commands: ``lookup``, ``init``, ``add``, ``add-variant``, ``import``,
 ``export``, ``stats``, ``show``, and the daily loop of fixing entries: ``list``, ``edit``,
-``delete`` and ``remove-name``.
+``delete``, ``remove-name`` and ``merge``.
 """
 
 from __future__ import annotations
@@ -261,7 +261,7 @@ def show(
 
 
 # --------------------------------------------------------------------------
-# the daily loop: list, edit, delete, remove-name
+# the daily loop: list, edit, delete, remove-name, merge
 # --------------------------------------------------------------------------
 
 
@@ -374,3 +374,40 @@ def remove_name(
     with open_glossary() as g:
         g.remove_name(name_id)
     out.print(f"removed name {name_id}", markup=False)
+
+
+@app.command()
+def merge(
+    keep_id: Annotated[int, id_argument("KEEP_ID", "The entity to keep (its canonical spellings stay).")],
+    other_id: Annotated[
+        int, id_argument("OTHER_ID", "The entity merged into it and then deleted (its spellings become variants).")
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask (needed when standard input is not a terminal).")
+    ] = False,
+) -> None:
+    """Make two entities found to be one a single entity (asks first unless --yes).
+
+    KEEP_ID takes every spelling of OTHER_ID (its canonical spellings become
+    variants), the frequencies add up and the notes are joined; OTHER_ID is
+    deleted.  The translation memory is not changed.
+    """
+    with open_glossary() as g:
+        keep, other = g.entity(keep_id), g.entity(other_id)
+        what = (
+            f"entity {other.id} ({other.english} = {other.arabic}, {len(other.names)} spellings) "
+            f"into entity {keep.id} ({keep.english} = {keep.arabic})"
+        )
+        if keep_id != other_id and not yes:
+            if not sys.stdin.isatty():
+                fail(f"not merging {what}: standard input is not a terminal; confirm with --yes")
+            if not typer.confirm(f"Merge {what}, deleting entity {other.id}?", default=False):
+                err.print("glossary: nothing merged", markup=False)
+                raise typer.Exit(1)
+        merged = g.merge(keep_id, other_id)
+    moved = len(merged.names) - len(keep.names)
+    out.print(
+        f"merged {what}: {moved} spelling{'s' if moved != 1 else ''} moved, "
+        f"{len(other.names) - moved} already there; entity {other.id} deleted",
+        markup=False,
+    )

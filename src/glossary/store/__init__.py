@@ -471,6 +471,25 @@ class Store:
             [frequency, entity_id, frequency],
         )
 
+    def move_names(self, from_id: int, to_id: int) -> int:
+        """Give ``to_id`` every spelling of ``from_id`` it lacks (canonical ones become variants);
+        returns how many moved.  Spellings ``to_id`` already has stay with ``from_id``."""
+        cur = self.db.execute(
+            """UPDATE names SET entity_id = :to,
+                   role = CASE role WHEN 'canonical' THEN 'variant' ELSE role END
+               WHERE entity_id = :from
+                 AND text NOT IN (SELECT text FROM names WHERE entity_id = :to)""",
+            {"to": to_id, "from": from_id},
+        )
+        return cur.rowcount
+
+    def set_entity_note(self, entity_id: int, note: str | None) -> None:
+        """Replace an entity's note (None clears it)."""
+        self.db.execute(
+            "UPDATE entities SET note = ?, updated = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
+            [note, entity_id],
+        )
+
     def delete_entity(self, entity_id: int) -> None:
         """Delete an entity; its names go with it (``ON DELETE CASCADE``)."""
         self.db.execute("DELETE FROM entities WHERE id = ?", [entity_id])
