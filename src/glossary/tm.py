@@ -652,10 +652,15 @@ class TranslationMemory:
         (``ar-SA``, ``EN-us`` … count); a unit lacking one is counted in
         ``last_import.incomplete``.  The direction is the unit's ``srclang``,
         else the header's, else ``source_lang`` (default ``ar``); ``source_lang``
-        and ``target_lang`` force it.  A duplicate (same normalized source, same
-        languages, already stored or earlier in the file) is skipped
-        (``skip``), replaces the stored target (``update``) or is stored beside
-        it (``keep``; an identical pair is still never stored twice).
+        and ``target_lang`` force it.  A duplicate -- a unit whose languages,
+        source and target are all those of a stored unit (or of one earlier in
+        the file), after normalization -- is never stored twice.  A unit whose
+        source is stored with another target is another translation: by
+        default (``skip``, and ``keep``, the same) it is stored beside the
+        other, so sources that differ only in punctuation or case keep their
+        own targets; with ``update`` it replaces the stored target (the newest
+        translation wins) and a duplicate refreshes the stored unit.
+        ``last_import`` counts ``duplicates`` and ``alternatives``.
         The whole file is one transaction: an error imports nothing.
         ``last_import`` holds the :class:`TMImportReport`.
 

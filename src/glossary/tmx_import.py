@@ -51,8 +51,10 @@ class TMImportReport:
     read: int = 0
     added: int = 0
     updated: int = 0
-    duplicates: int = 0  # units whose source was already stored (skipped, updated or kept)
-    skipped: int = 0  # units not stored: duplicates under "skip", identical pairs, missing a language
+    duplicates: int = 0  # units whose source and target were both stored already (skipped, or updated)
+    #: units whose source was stored with another target (stored beside it, or replacing it: "update")
+    alternatives: int = 0
+    skipped: int = 0  # units not stored: duplicates (unless "update"), units missing a language
     incomplete: int = 0  # units without both languages
     duplicate_lines: list[int] = field(default_factory=list)  # first 100 duplicate <tu> lines
     seconds: float = 0.0
@@ -68,6 +70,7 @@ class TMImportReport:
             "added": self.added,
             "updated": self.updated,
             "duplicates": self.duplicates,
+            "alternatives": self.alternatives,
             "skipped": self.skipped,
             "incomplete": self.incomplete,
             "duplicate_lines": self.duplicate_lines,
@@ -235,15 +238,21 @@ class TMXImport:
                 pending[key] = [row]
                 inserts.append(row)
                 continue
-            report.duplicates += 1
-            if len(report.duplicate_lines) < 100:
-                report.duplicate_lines.append(line)
+            # a duplicate has the same source and the same target (after normalization); a unit
+            # whose source is stored with another target is another translation of it
             same = any(t == tn for _u, t in stored or ()) or any(r[5] == tn for r in queued or ())
-            if on_duplicate == "skip" or (on_duplicate == "keep" and same):
-                report.skipped += 1
-            elif on_duplicate == "keep":
-                pending.setdefault(key, []).append(row)
-                inserts.append(row)
+            if same:
+                report.duplicates += 1
+                if len(report.duplicate_lines) < 100:
+                    report.duplicate_lines.append(line)
+            else:
+                report.alternatives += 1
+            if on_duplicate != "update":
+                if same:  # an identical pair is never stored twice
+                    report.skipped += 1
+                else:  # stored beside the other translation
+                    pending.setdefault(key, []).append(row)
+                    inserts.append(row)
             else:  # update: the newest unit with this source takes the new target
                 if queued:
                     # an earlier row of this batch: replace it before it is written

@@ -49,8 +49,9 @@ def import_(
         str,
         typer.Option(
             "--on-duplicate",
-            help="A unit whose normalized source is already stored: skip (default), "
-            "update (replace its target) or keep (store both).",
+            help="A unit whose source is already stored: skip (default; keep is the same) stores it "
+            "beside the other unless its target is the same too (a pair is never stored twice); "
+            "update replaces the stored target (the newest translation wins).",
         ),
     ] = "skip",
     source_lang: Annotated[
@@ -86,7 +87,8 @@ def import_(
         return
     out.print(
         f"{file}: {report.read} units read, {report.added} added, {report.updated} updated, "
-        f"{report.duplicates} duplicates, {report.skipped} skipped "
+        f"{report.duplicates} duplicates, {report.alternatives} other translations of a stored source, "
+        f"{report.skipped} skipped "
         f"({report.incomplete} without both languages) in {report.seconds:.1f}s",
         markup=False,
     )
