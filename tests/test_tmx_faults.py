@@ -58,3 +58,66 @@ def test_a_repeated_pair_is_one_unit_and_another_translation_is_kept(tmp_path: P
     with Glossary.open(tmp_path / "u.db") as g:  # update: the newest translation of a source wins
         assert g.tm.import_tmx(tmx, on_duplicate="update") == 4  # 2 added, 2 updated
         assert sorted(u.target for u in g.tm.units()) == ["حجر صحي", "كوفيد 19"]
+
+
+# ---------------------------------------------------------------- fault 4
+def one_error_line(result, text: str) -> None:
+    assert result.returncode == 2, result.stdout
+    assert result.stderr == f"glossary: error: {text}\n"
+
+
+def test_a_tmx_without_an_arabic_english_pair_is_refused(cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    rows = [{"sourceLang": "en", "targetLang": "fr-FR", "sourceString": s, "targetString": t}
+            for s, t in [("quarantine", "quarantaine"), ("vaccine", "vaccin")]]
+    tmx = tico_tmx(tmp_path / "en-fr.tmx", rows)
+    one_error_line(
+        cli("--db", db, "tm", "import", str(tmx)),
+        f"{tmx}: no unit has both an Arabic and an English segment (2 units read; "
+        "languages found: en, fr-FR); nothing imported",
+    )
+    empty = tico_tmx(tmp_path / "empty.tmx", [])
+    one_error_line(cli("--db", db, "tm", "import", str(empty)), f"{empty}: no translation units (<tu>) in the file")
+    # a file where some units have the pair imports those and counts the others
+    mixed = tico_tmx(tmp_path / "mixed.tmx", [*rows, {"sourceLang": "en", "targetLang": "ar-AR",
+                                                     "sourceString": "vaccine", "targetString": "لقاح"}])
+    report = json.loads(cli("--db", db, "tm", "import", str(mixed), "--json").stdout)
+    assert (report["added"], report["incomplete"]) == (1, 2)
+
+
+TBX_HEAD = '<?xml version="1.0"?>\n<martif type="TBX" xml:lang="en"><text><body>\n'
+TBX_TAIL = "</body></text></martif>\n"
+
+
+def concept(cid: str, **terms: str) -> str:
+    sets = "".join(f'<langSet xml:lang="{lang}"><tig><term>{t}</term></tig></langSet>' for lang, t in terms.items())
+    return f'<termEntry id="{cid}">{sets}</termEntry>\n'
+
+
+def test_a_tbx_without_arabic_is_refused_and_one_with_some_imports_those(cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    en_fr = tmp_path / "en-fr.tbx"
+    en_fr.write_text(TBX_HEAD + concept("c1", en="vaccine", fr="vaccin") + concept("c2", en="mask", fr="masque")
+                     + TBX_TAIL, encoding="utf-8")
+    one_error_line(cli("--db", db, "import", str(en_fr)),
+                   f"{en_fr}: no concept has both an English and an Arabic term (2 concepts read); nothing imported")
+    some = tmp_path / "some.tbx"
+    some.write_text(TBX_HEAD + concept("c1", en="vaccine", fr="vaccin") + concept("c2", en="Moscow", ar="موسكو")
+                    + concept("c3", en="mask", fr="masque") + TBX_TAIL, encoding="utf-8")
+    result = cli("--db", db, "import", str(some))
+    assert result.returncode == 0, result.stderr
+    assert "1 added" in result.stdout and "2 concepts without both English and Arabic skipped" in result.stdout
+    assert f"skipped 2 concepts without both an English and an Arabic term (first: {some}:3:" in result.stderr
+    assert json.loads(cli("--db", db, "lookup", "موسكو", "--json").stdout)[0]["english"] == "Moscow"
+
+
+def test_omegat_tab_suffix(cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    tab = tmp_path / "glossary.tab"
+    tab.write_text("موسكو\tMoscow\tcapital of Russia\nبيونغ يانغ\tPyongyang\n", encoding="utf-8")
+    result = cli("--db", db, "import", str(tab))
+    assert result.returncode == 0, result.stderr
+    assert "2 added" in result.stdout
+    exported = tmp_path / "out.tab"
+    assert cli("--db", db, "export", str(exported)).returncode == 0
+    assert "موسكو\tMoscow" in exported.read_text(encoding="utf-8")

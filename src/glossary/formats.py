@@ -44,7 +44,7 @@ from .errors import InputError
 SUFFIX_FORMATS: dict[str, str] = {
     ".csv": "csv",
     ".tsv": "tsv",
-    ".tab": "tsv",
+    ".tab": "omegat",  # OmegaT's own glossary suffix (a .tab with a header row is read as TSV)
     ".txt": "tsv",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
@@ -521,7 +521,7 @@ def _one_line(text: str) -> str:
 
 
 def sniff_txt(path: str | Path) -> str:
-    """``"tsv"`` if a ``.txt`` file starts with a recognisable header row, else ``"omegat"``."""
+    """``"tsv"`` if a ``.txt`` or ``.tab`` file starts with a recognisable header row, else ``"omegat"``."""
     try:
         text = read_text(path)
     except InputError:

@@ -140,6 +140,7 @@ class TMXImport:
         # during a bulk load: (source_lang, target_lang, source_norm) -> [(id, target_norm)]
         self._bulk: dict[tuple[str, str, str], list[tuple[int, str]]] | None = None
         self._dropped: list[str] = []  # tm_units' indexes a bulk load dropped (their SQL)
+        self._languages: set[str] = set()  # the languages of units without both of the pair
 
     def run(
         self,
@@ -171,6 +172,8 @@ class TMXImport:
                 self._read_units(reader, direction, origin, on_duplicate, report, reader_header_src, now)
             finally:
                 self._bulk = None
+            if report.incomplete == report.read:  # nothing to import: say so (as TBX does), exit non-zero
+                raise InputError(_nothing_to_import(report, self._languages), report.path)
             self._index_new()
             self._restore_indexes()  # on an error the rollback brings them back
             units.set_fts_hashsize(_FTS_DEFAULT_HASHSIZE)
@@ -198,6 +201,8 @@ class TMXImport:
             if way is None or src_seg is None or tgt_seg is None:
                 report.incomplete += 1
                 report.skipped += 1
+                if len(self._languages) < 20:
+                    self._languages.update(seg.lang for seg in unit.variants)
                 continue
             src_text = clean(src_seg.text)
             tgt_text = clean(tgt_seg.text)
@@ -298,6 +303,18 @@ class TMXImport:
         for sql in self._dropped:
             self.units.run_schema(sql)
         self._dropped.clear()
+
+
+def _nothing_to_import(report: TMImportReport, languages: set[str]) -> str:
+    """Why a TMX file gave no unit: no ``<tu>`` at all, or none with both languages of the pair."""
+    if report.read == 0:
+        return "no translation units (<tu>) in the file"
+    found = ", ".join(sorted(languages, key=str.lower)) or "none"
+    n = report.read
+    return (
+        f"no unit has both an Arabic and an English segment ({n:,} unit{'s' if n != 1 else ''} read; "
+        f"languages found: {found}); nothing imported"
+    )
 
 
 # ---------------------------------------------------------------------- rows
