@@ -141,6 +141,8 @@ class Glossary:
         """Import the bundled glossary once per store; returns entities added (0 if done before)."""
         from . import store
 
+        if self.store.defaults_loaded():  # (a read-only store is opened without a write)
+            return 0
         with self._write():
             if self.store.defaults_loaded():
                 return 0
