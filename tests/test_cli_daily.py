@@ -317,3 +317,57 @@ def test_merge_in_the_library(tmp_path: Path) -> None:
         assert merged.spellings(role="canonical") == ["كيم جونغ أون", "Kim Jong Un"]
         assert g.lookup("كيم جونج أون")[0].entity_id == a
         assert [e.id for e in g.entities()] == [a]
+
+
+# ---------------------------------------------------------------- --quiet / --verbose on long commands
+def noisy_csv(tmp_path: Path) -> Path:
+    """Seven repeats of one row (merged, each a warning) and six rows with Latin in the Arabic column."""
+    rows = ["english,arabic,kind"] + ["Moscow,موسكو,place"] * 8 + [f"Kremlin{i},Kremlin,place" for i in range(6)]
+    f = tmp_path / "noisy.csv"
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return f
+
+
+def test_import_warnings_are_summarized_by_kind(cli, tmp_path: Path) -> None:
+    f = noisy_csv(tmp_path)
+    default = cli("--db", str(tmp_path / "a.db"), "import", str(f), "--skip-bad-rows")
+    assert default.returncode == 0, default.stderr
+    lines = default.stderr.splitlines()
+    assert len(lines) == 8  # the first three of each kind and a count
+    assert lines[0] == f"glossary: warning: {f}:3: duplicate of line 2 (same English and Arabic); merged"
+    assert lines[3] == ("glossary: warning: … and 4 more like these (7 in all): duplicate of line N "
+                        "(same English and Arabic); merged (--verbose shows each)")
+    assert lines[4] == f"glossary: warning: skipped {f}:10: no Arabic letters in the arabic column: 'Kremlin'"
+    assert lines[7].startswith("glossary: warning: … and 3 more like these (6 in all): skipped: no Arabic letters")
+
+    quiet = cli("--db", str(tmp_path / "b.db"), "import", str(f), "--skip-bad-rows", "--quiet")
+    assert quiet.stderr.splitlines() == [
+        "glossary: 7 warnings: duplicate of line N (same English and Arabic); merged (--verbose shows each)",
+        "glossary: 6 warnings: skipped: no Arabic letters in the arabic column: '…' (--verbose shows each)",
+    ]
+    verbose = cli("--db", str(tmp_path / "c.db"), "import", str(f), "--skip-bad-rows", "--verbose")
+    assert len(verbose.stderr.splitlines()) == 13
+    for result in (default, quiet, verbose):  # the same import whatever is shown
+        assert "1 added, 0 updated, 0 skipped, 7 merged into earlier rows, 6 bad rows skipped" in result.stdout
+    both = cli("--db", str(tmp_path / "d.db"), "import", str(f), "-q", "-v")
+    one_error_line(both, "--quiet and --verbose exclude each other")
+
+
+def test_normalize_errors_are_summarized_and_tm_import_takes_verbose(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"bad{i}.txt").write_bytes("موسكو".encode() + b"\xff\n")
+    (folder / "good.txt").write_text("وصل بوتين إلى موسكو\n", encoding="utf-8")
+    db = str(tmp_path / "n.db")
+    assert cli("--db", db, "add", "Moscow", "موسكو").returncode == 0
+    result = cli("--db", db, "normalize", str(folder), "--out-dir", str(tmp_path / "out"))
+    assert result.returncode == 2
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("glossary: error")]
+    assert len(errors) == 4 and "… and 3 more like these (6 in all)" in errors[3]
+    quiet = cli("--db", db, "normalize", str(folder), "--out-dir", str(tmp_path / "out2"), "--quiet")
+    assert quiet.returncode == 2
+    assert [ln for ln in quiet.stderr.splitlines() if "6 errors" in ln]
+    verbose = cli("--db", db, "normalize", str(folder), "--out-dir", str(tmp_path / "out3"), "--verbose")
+    assert len([ln for ln in verbose.stderr.splitlines() if ln.startswith("glossary: error")]) == 6
+    assert "--verbose" in cli("tm", "import", "--help").stdout

@@ -7,6 +7,7 @@ Command modules import this module and the library, never each other.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -74,6 +75,66 @@ def open_glossary() -> Glossary:
     from ..glossary import Glossary  # here, not at the top: ``glossary --help`` needs no store
 
     return Glossary.open(state.db)
+
+
+#: Messages of one kind shown before the rest are only counted (``--verbose`` shows every one).
+FEW = 3
+#: ``path:line: `` (after an optional ``skipped ``) at the start of a message: where, not what.
+_WHERE = re.compile(r"^(skipped )?\S.*?:\d+: ")
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_NUMBER = re.compile(r"\d[\d,]*")
+
+
+def message_kind(message: str) -> str:
+    """What a warning or error says without where and about what: its file and line, the quoted
+    text and the numbers go (``names.csv:7: duplicate of line 3 …`` -> ``duplicate of line N …``)."""
+    where = _WHERE.match(message)
+    text = ("skipped: " if where and where.group(1) else "") + message[where.end() if where else 0 :]
+    return _NUMBER.sub("N", _QUOTED.sub("'…'", text))
+
+
+#: ``--quiet`` and ``--verbose`` of the long commands (import, normalize, tm import).
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar; warnings only counted, one line per kind.")
+]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", help=f"Print every warning (default: the first {FEW} of each kind and a count)."),
+]
+
+
+def report_messages(messages: list[str], *, quiet: bool = False, verbose: bool = False, label: str = "warning") -> None:
+    """Print warnings (or a run's errors) on stderr, summarized by kind.
+
+    ``verbose``: every one.  By default: the first :data:`FEW` of each kind, then
+    one line counting the rest.  ``quiet``: one line per kind with its count.
+    """
+    if verbose:
+        for m in messages:
+            err.print(f"glossary: {label}: {m}", markup=False)
+        return
+    kinds: dict[str, list[str]] = {}
+    for m in messages:
+        kinds.setdefault(message_kind(m), []).append(m)
+    for kind, group in kinds.items():
+        n = len(group)
+        if quiet and n > 1:
+            err.print(f"glossary: {n:,} {label}s: {kind} (--verbose shows each)", markup=False)
+            continue
+        shown = group if quiet or n <= FEW + 1 else group[:FEW]
+        for m in shown:
+            err.print(f"glossary: {label}: {m}", markup=False)
+        if len(shown) < n:
+            err.print(
+                f"glossary: {label}: … and {n - len(shown):,} more like these ({n:,} in all): {kind} "
+                "(--verbose shows each)",
+                markup=False,
+            )
+
+
+def check_quiet_verbose(quiet: bool, verbose: bool) -> None:
+    if quiet and verbose:
+        fail("--quiet and --verbose exclude each other")
 
 
 def print_json(data: Any) -> None:

@@ -17,7 +17,20 @@ from rich.table import Table
 from .. import formats
 from ..errors import InputError
 from ..matching import DEFAULT_MIN_SCORE
-from ._base import app, err, fail, id_argument, open_glossary, out, print_json, state
+from ._base import (
+    QuietOpt,
+    VerboseOpt,
+    app,
+    check_quiet_verbose,
+    err,
+    fail,
+    id_argument,
+    open_glossary,
+    out,
+    print_json,
+    report_messages,
+    state,
+)
 
 
 def _stdin_queries() -> list[tuple[str, str | None, int | None]]:
@@ -181,8 +194,15 @@ def import_(
             "even when they are common words (a bulk import's are not).",
         ),
     ] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Import a glossary file in one transaction: nothing is imported from a file that fails."""
+    """Import a glossary file in one transaction: nothing is imported from a file that fails.
+
+    Warnings (rows skipped or merged) are summarized by kind: the first few and
+    a count; --verbose prints every one, --quiet only the counts.
+    """
+    check_quiet_verbose(quiet, verbose)
     mapping = formats.parse_columns(columns)
     with open_glossary() as g, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -195,8 +215,7 @@ def import_(
             # one bad row refuses the whole file: say how to import the others
             raise InputError(f"{exc.reason} (--skip-bad-rows imports the other rows)", exc.path, exc.line) from None
         finally:
-            for w in caught:
-                err.print(f"glossary: warning: {w.message}", markup=False)
+            report_messages([str(w.message) for w in caught], quiet=quiet, verbose=verbose)
         report = g.last_import
     assert report is not None
     out.print(f"{file}: {report.summary()}", markup=False)

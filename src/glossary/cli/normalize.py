@@ -17,7 +17,19 @@ import typer
 from rich.table import Table
 
 from ..recognition import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE
-from ._base import app, err, fail, open_glossary, out, parse_id, print_json
+from ._base import (
+    QuietOpt,
+    VerboseOpt,
+    app,
+    check_quiet_verbose,
+    err,
+    fail,
+    open_glossary,
+    out,
+    parse_id,
+    print_json,
+    report_messages,
+)
 
 #: Files above this count get a progress bar (on a terminal).
 PROGRESS_MIN_FILES = 4
@@ -71,12 +83,18 @@ def normalize_cmd(
     expand_aliases: Annotated[
         bool, typer.Option("--expand-aliases", help="Rewrite short forms (بوتين) to the full canonical name.")
     ] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Normalize Arabic article files: every mention to the canonical spelling.
 
     Without --out-dir, --in-place or --dry-run the normalized text goes to
-    standard output.  Exit code 2 if any file could not be processed.
+    standard output.  Exit code 2 if any file could not be processed.  Errors and
+    warnings are summarized by kind (the first few and a count); --verbose prints
+    every one, --quiet only the counts (and no progress bar).
     """
+    import warnings
+
     from rich.progress import Progress, TaskID
 
     from ..batch import check_annotation
@@ -93,9 +111,14 @@ def normalize_cmd(
         fmt = check_annotation(annotate or False)
     except ValueError as exc:
         fail(f"--annotate: {exc}")
+    check_quiet_verbose(quiet, verbose)
     g = open_glossary()
     try:
-        with Progress(transient=True, disable=not sys.stderr.isatty(), console=err) as bar:
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            Progress(transient=True, disable=quiet or not sys.stderr.isatty(), console=err) as bar,
+        ):
+            warnings.simplefilter("always")
             shown: list[TaskID] = []
 
             def tick(done: int, total: int) -> None:
@@ -112,6 +135,7 @@ def normalize_cmd(
             )
     finally:
         g.close()
+    report_messages([str(w.message) for w in caught], quiet=quiet, verbose=verbose)
     for f in result.files:
         if f.output is not None:
             sys.stdout.buffer.write(f.output)
@@ -128,8 +152,7 @@ def normalize_cmd(
     if report is not None:
         result.write(report)
     errors = result.errors
-    for f in errors:
-        err.print(f"glossary: error: {f.message}", markup=False)
+    report_messages([str(f.message) for f in errors], quiet=quiet, verbose=verbose, label="error")
     summary = result.summary
     if ((out_dir is not None or in_place) and not dry_run) or report is not None:
         files = summary["files"]

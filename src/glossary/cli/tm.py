@@ -13,7 +13,19 @@ import typer
 from rich.table import Table
 
 from ..models import DEFAULT_MIN_SIMILARITY, ON_DUPLICATE
-from ._base import app, err, fail, id_argument, open_glossary, out, print_json
+from ._base import (
+    QuietOpt,
+    VerboseOpt,
+    app,
+    check_quiet_verbose,
+    err,
+    fail,
+    id_argument,
+    open_glossary,
+    out,
+    print_json,
+    report_messages,
+)
 
 tm_app = typer.Typer(
     help="Translation memory: add, import/export TMX, search, concordance, show, remove.",
@@ -58,13 +70,18 @@ def import_(
         str | None, typer.Option("--source-lang", help="Force the source language (default: the file's srclang).")
     ] = None,
     origin: Annotated[str | None, typer.Option("--origin", help="Record this origin on every unit.")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Import a TMX file in one transaction (nothing is imported from a file that fails)."""
+    import warnings
+
+    check_quiet_verbose(quiet, verbose)
     if on_duplicate not in ON_DUPLICATE:
         fail(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}")
-    with open_glossary() as g:
+    with open_glossary() as g, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         show = not quiet and not as_json and err.is_terminal
         if show:
             from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -81,6 +98,7 @@ def import_(
         else:
             g.tm.import_tmx(file, on_duplicate=on_duplicate, source_lang=source_lang, origin=origin)
         report = g.tm.last_import
+    report_messages([str(w.message) for w in caught], quiet=quiet, verbose=verbose)
     assert report is not None
     if as_json:
         print_json(report.as_dict())
