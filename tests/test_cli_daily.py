@@ -371,3 +371,52 @@ def test_normalize_errors_are_summarized_and_tm_import_takes_verbose(cli, tmp_pa
     verbose = cli("--db", db, "normalize", str(folder), "--out-dir", str(tmp_path / "out3"), "--verbose")
     assert len([ln for ln in verbose.stderr.splitlines() if ln.startswith("glossary: error")]) == 6
     assert "--verbose" in cli("tm", "import", "--help").stdout
+
+
+# ---------------------------------------------------------------- help and errors in the user's words
+HELP_PAGES = [[], ["lookup"], ["init"], ["add"], ["add-variant"], ["import"], ["export"], ["stats"], ["show"],
+              ["list"], ["edit"], ["delete"], ["remove-name"], ["merge"], ["normalize"], ["review"], ["tm"],
+              ["tm", "add"], ["tm", "import"], ["tm", "export"], ["tm", "search"], ["tm", "concordance"],
+              ["tm", "stats"], ["tm", "show"], ["tm", "remove"]]
+
+
+def test_help_names_arguments_and_values_not_python_types(cli) -> None:
+    pages = {" ".join(args): cli(*args, "--help") for args in HELP_PAGES}
+    for name, page in pages.items():
+        assert page.returncode == 0, (name, page.stderr)
+        for python in ("{", "<list[", "<int", "<float", "<str>", "<file>", "<path>", "<dir>"):
+            assert python not in page.stdout.replace("{surface}", "").replace("{english}", "").replace(
+                "{arabic}", ""), (name, python)
+    assert "Usage: glossary lookup [OPTIONS] QUERY..." in pages["lookup"].stdout
+    assert "-n, --limit N" in pages["lookup"].stdout and "--min-score SCORE" in pages["lookup"].stdout
+    assert "Usage: glossary merge [OPTIONS] KEEP_ID OTHER_ID" in pages["merge"].stdout
+    assert "Usage: glossary init [OPTIONS] [PATH]" in pages["init"].stdout
+    assert "--db FILE" in pages[""].stdout
+    assert "--on-duplicate skip|update|keep" in pages["tm import"].stdout
+    assert "Usage: glossary normalize [OPTIONS] PATH..." in pages["normalize"].stdout
+
+
+def test_a_tmx_given_to_export_or_import_points_at_tm(cli, db: str, tmp_path: Path) -> None:
+    added_id(cli("--db", db, "add", "Paris", "باريس"))
+    tmx = tmp_path / "g.tmx"
+    for command in ("export", "import"):
+        one_error_line(
+            cli("--db", db, command, str(tmx)),
+            f"{tmx}: .tmx is a translation-memory file, not a glossary: use `glossary tm export` or "
+            "`glossary tm import` (TranslationMemory.export_tmx, import_tmx)",
+        )
+    assert not tmx.exists()
+
+
+def test_a_db_in_a_folder_that_does_not_exist_is_an_error(cli, tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such" / "g.db"
+    message = f"{missing}: no such folder {str(missing.parent)!r}; a new store is only created in a folder that exists"
+    one_error_line(cli("--db", str(missing), "lookup", "Paris"), message)
+    one_error_line(cli("--db", str(missing), "add", "Paris", "باريس"), message)
+    one_error_line(cli("init", str(missing)), message)
+    assert not (tmp_path / "no").exists()
+    # the default store's folder is still made on first use
+    default = tmp_path / "fresh" / "data" / "glossary.db"
+    found = cli("lookup", "موسكو", env={"GLOSSARY_DB": str(default)})
+    assert found.returncode == 0, found.stderr
+    assert default.exists()

@@ -22,6 +22,7 @@ from ._base import (
     VerboseOpt,
     app,
     check_quiet_verbose,
+    check_store_folder,
     err,
     fail,
     id_argument,
@@ -42,7 +43,10 @@ def _stdin_queries() -> list[tuple[str, str | None, int | None]]:
 @app.command()
 def lookup(
     queries: Annotated[
-        list[str], typer.Argument(help="Spellings in Arabic or English; - reads one per line from standard input.")
+        list[str],
+        typer.Argument(
+            metavar="QUERY", help="Spellings in Arabic or English; - reads one per line from standard input."
+        ),
     ],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most entities to show.")] = 5,
     min_score: Annotated[
@@ -101,6 +105,7 @@ def init(
     from ..store import default_path
 
     target = path or state.db
+    check_store_folder(target)
     with Glossary.open(target, defaults=defaults or target is None) as g:
         s = g.stats()
     where = target or default_path()

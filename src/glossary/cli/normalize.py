@@ -38,7 +38,8 @@ PROGRESS_MIN_FILES = 4
 @app.command("normalize")
 def normalize_cmd(
     paths: Annotated[
-        list[str], typer.Argument(help="Files, folders (searched recursively) or - for standard input.")
+        list[str],
+        typer.Argument(metavar="PATH", help="Files, folders (searched recursively) or - for standard input."),
     ],
     out_dir: Annotated[
         Path | None,

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from ..models import DEFAULT_MIN_SIMILARITY, ON_DUPLICATE
 from ._base import (
+    App,
     QuietOpt,
     VerboseOpt,
     app,
@@ -27,7 +28,7 @@ from ._base import (
     report_messages,
 )
 
-tm_app = typer.Typer(
+tm_app = App(
     help="Translation memory: add, import/export TMX, search, concordance, show, remove.",
     no_args_is_help=True,
     add_completion=False,
