@@ -420,3 +420,29 @@ def test_a_db_in_a_folder_that_does_not_exist_is_an_error(cli, tmp_path: Path) -
     found = cli("lookup", "موسكو", env={"GLOSSARY_DB": str(default)})
     assert found.returncode == 0, found.stderr
     assert default.exists()
+
+
+# ---------------------------------------------------------------- concordance: inflected and cliticized forms
+def test_concordance_finds_cliticized_forms(cli, db: str) -> None:
+    units = {
+        "استؤنفت المحادثات في جنيف": "The talks resumed in Geneva",
+        "رحب الوزير بالمحادثات مع الوفد": "The minister welcomed the talks with the delegation",
+        "ستبدأ محادثات جديدة غدا": "New talks will start tomorrow",
+        "انتهت محادثاتهم دون اتفاق": "Their talks ended without agreement",
+        "وللمحادثات جولة ثانية": "And the talks have a second round",
+        "نشرت المحادثة كاملة": "The conversation was published in full",  # another word: not a form of محادثات
+        "محادثاتية": "not a word: a longer word is no form of it",
+    }
+    for source, target in units.items():
+        assert cli("--db", db, "tm", "add", source, target).returncode == 0
+    found = cli("--db", db, "tm", "concordance", "محادثات", "--json")
+    assert found.returncode == 0, found.stderr
+    sources = {h["source"] for h in json.loads(found.stdout)}
+    assert sources == set(list(units)[:5])
+    # the definite form asked for finds the others with its article, and the bare word
+    definite = {h["source"] for h in json.loads(cli("--db", db, "tm", "concordance", "المحادثات", "--json").stdout)}
+    assert definite == set(list(units)[:5])
+    # a phrase: each word in any of its forms, the words in a row
+    phrase = {h["source"] for h in json.loads(cli("--db", db, "tm", "concordance", "محادثات جديدة", "--json").stdout)}
+    assert phrase == {"ستبدأ محادثات جديدة غدا"}
+    assert cli("--db", db, "tm", "concordance", "محادثاتنا").returncode == 1
