@@ -97,7 +97,8 @@ class Glossary:
         self.path = path
         #: the store layer: every statement run on the file (not for users)
         self.store = store.Store(db)
-        self._indexes = Indexes(db, path, read_only=read_only)
+        # a store that cannot be written (opened read-only, or on a read-only share) leaves its index file alone
+        self._indexes = Indexes(db, path, read_only=read_only or store.is_read_only(db))
         self._corrupt = IndexCorrupt
         #: english, arabic and kind of entities lookups returned, valid for one glossary version
         self._shown: dict[int, tuple[str, str, str]] = {}
@@ -151,6 +152,8 @@ class Glossary:
         """Import the bundled glossary once per store; returns entities added (0 if done before)."""
         from . import store
 
+        if self.store.defaults_loaded():  # (a read-only store is opened without a write)
+            return 0
         with self._write():
             if self.store.defaults_loaded():
                 return 0
@@ -294,6 +297,32 @@ class Glossary:
         self._require_entity(entity_id)
         with self._write():
             self.store.delete_entity(entity_id)
+
+    def merge(self, keep_id: int, other_id: int) -> Entity:
+        """Make two entities found to be one a single entity: ``keep_id`` takes every spelling of
+        ``other_id``, which is then deleted; returns the kept entity.
+
+        The kept entity's canonical spellings, kind and source stay; the other's canonical
+        spellings become variants of it (its variants and aliases keep their roles, status,
+        ``alone`` and ``curated``); a spelling both have is kept once, as the kept entity has it.
+        The frequencies add up, as when an import merges two rows into one entity (an unknown
+        frequency counts as none; both unknown stay unknown).  The notes are joined, the kept
+        entity's first (one of them empty, or both the same: that one).  The translation memory
+        is not touched.  Raises :class:`NotFoundError` for an unknown id and :class:`InputError`
+        when both ids are the same.
+        """
+        if keep_id == other_id:
+            raise InputError(f"cannot merge entity {keep_id} with itself")
+        keep, other = self.entity(keep_id), self.entity(other_id)
+        notes = [n.strip() for n in (keep.note, other.note) if n and n.strip()]
+        note = "; ".join(dict.fromkeys(notes)) or None
+        with self._write():
+            self.store.move_names(other_id, keep_id)
+            self.store.set_entity_note(keep_id, note)  # and its ``updated`` time
+            if other.frequency is not None:
+                self.store.set_frequency(keep_id, (keep.frequency or 0) + other.frequency)
+            self.store.delete_entity(other_id)
+        return self.entity(keep_id)
 
     def update(
         self,

@@ -17,7 +17,19 @@ import typer
 from rich.table import Table
 
 from ..recognition import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE
-from ._base import app, err, fail, open_glossary, out, parse_id, print_json
+from ._base import (
+    QuietOpt,
+    VerboseOpt,
+    app,
+    check_quiet_verbose,
+    err,
+    fail,
+    open_glossary,
+    out,
+    parse_id,
+    print_json,
+    report_messages,
+)
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -29,7 +41,8 @@ PROGRESS_MIN_FILES = 4
 @app.command("normalize")
 def normalize_cmd(
     paths: Annotated[
-        list[str], typer.Argument(help="Files, folders (searched recursively) or - for standard input.")
+        list[str],
+        typer.Argument(metavar="PATH", help="Files, folders (searched recursively) or - for standard input."),
     ],
     out_dir: Annotated[
         Path | None,
@@ -89,12 +102,18 @@ def normalize_cmd(
             "(default: on with --dask).",
         ),
     ] = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Normalize Arabic article files: every mention to the canonical spelling.
 
     Without --out-dir, --in-place or --dry-run the normalized text goes to
-    standard output.  Exit code 2 if any file could not be processed.
+    standard output.  Exit code 2 if any file could not be processed.  Errors and
+    warnings are summarized by kind (the first few and a count); --verbose prints
+    every one, --quiet only the counts (and no progress bar).
     """
+    import warnings
+
     from rich.progress import Progress, TaskID
 
     from ..batch import check_annotation
@@ -117,10 +136,15 @@ def normalize_cmd(
         fmt = check_annotation(annotate or False)
     except ValueError as exc:
         fail(f"--annotate: {exc}")
+    check_quiet_verbose(quiet, verbose)
     client = connect_dask(dask) if dask is not None else None
     g = open_glossary()
     try:
-        with Progress(transient=True, disable=not sys.stderr.isatty(), console=err) as bar:
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            Progress(transient=True, disable=quiet or not sys.stderr.isatty(), console=err) as bar,
+        ):
+            warnings.simplefilter("always")
             shown: list[TaskID] = []
 
             def tick(done: int, total: int) -> None:
@@ -145,6 +169,7 @@ def normalize_cmd(
         g.close()
         if client is not None:
             client.close()
+    report_messages([str(w.message) for w in caught], quiet=quiet, verbose=verbose)
     for f in result.files:
         if f.output is not None:
             sys.stdout.buffer.write(f.output)
@@ -161,8 +186,7 @@ def normalize_cmd(
     if report is not None:
         result.write(report)
     errors = result.errors
-    for f in errors:
-        err.print(f"glossary: error: {f.message}", markup=False)
+    report_messages([str(f.message) for f in errors], quiet=quiet, verbose=verbose, label="error")
     summary = result.summary
     if ((out_dir is not None or in_place) and not dry_run) or report is not None:
         files = summary["files"]
