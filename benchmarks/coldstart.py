@@ -72,7 +72,9 @@ def median_run(cmd: Sequence[str], env: dict[str, str], repeat: int) -> dict[str
 
 
 def python(src: Path, code: str, env: dict[str, str]) -> str:
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    if out.returncode:
+        raise RuntimeError(f"python -c failed ({out.returncode}): {out.stderr[-3000:]}")
     return out.stdout.strip().splitlines()[-1]
 
 
@@ -138,15 +140,15 @@ if {n} == 1:
 else:
     path = {db!r} + ".names.tsv"
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write("english\tarabic\n")
+        fh.write("english\\tarabic\\n")
         for i in range({n}):
-            fh.write(f"Coldstart {{i}} Zzq\tكولدستارت {{word(i + {offset})}}\n")
+            fh.write(f"Coldstart {{i}} Zzq\\tكولدستارت {{word(i + {offset})}}\\n")
     g.import_file(path)
 print(time.perf_counter() - t)
 """
 
 SAME_ANSWERS = """
-import csv, json, warnings
+import csv, json, statistics, time, warnings
 warnings.simplefilter("ignore")
 from glossary import Glossary
 from glossary.indexing import Indexes
@@ -157,7 +159,17 @@ with open({variants!r}, encoding="utf-8") as fh:
     queries = [r["query"] for r in csv.DictReader(fh, delimiter="\\t")]
 def top(g, q):
     return [(m.entity_id, m.score, m.reason) for m in g.lookup(q)]
-diff = sum(top(lazy, q) != top(mem, q) for q in queries)
+def timed(g):
+    out, times = [], []
+    for q in queries:
+        t = time.perf_counter()
+        out.append(top(g, q))
+        times.append(time.perf_counter() - t)
+    return out, 1000 * statistics.median(times), 1000 * sorted(times)[int(0.95 * len(times))]
+a, lazy_p50, lazy_p95 = timed(lazy)  # opened from the index file: every entry read when first needed
+mem.lookup("x")  # built from the store's rows, in memory (the build is not timed)
+b, mem_p50, mem_p95 = timed(mem)
+diff = sum(x != y for x, y in zip(a, b))
 words = []
 with open({anercorp!r}, encoding="utf-8") as fh:
     for line in fh:
@@ -167,7 +179,9 @@ text = " ".join(words)
 def spans(g):
     return [(m.start, m.end, m.entity_id, m.score) for m in g.find_mentions(text)]
 a, b = spans(lazy), spans(mem)
-print(json.dumps({{"queries": len(queries), "top5_differ": diff, "mentions": len(a), "mentions_same": a == b}}))
+print(json.dumps({{"queries": len(queries), "top5_differ": diff, "mentions": len(a), "mentions_same": a == b,
+                  "lookup_p50_ms_file": lazy_p50, "lookup_p95_ms_file": lazy_p95,
+                  "lookup_p50_ms_memory": mem_p50, "lookup_p95_ms_memory": mem_p95}}))
 """
 
 
@@ -231,10 +245,12 @@ def report(runs: list[dict[str, Any]]) -> str:
         for n, u in m["updates"].items():
             rows.append([r["store"], m["code"], n, u["add_s"], u["next_lookup_s"], u["next_lookup_rss_mib"]])
     out.append(table(["store", "code", "names added", "add s", "next CLI lookup s", "its MiB"], rows))
-    same = [[r["store"], r["result"]["code"], s["queries"], s["top5_differ"], s["mentions"], s["mentions_same"]]
+    same = [[r["store"], r["result"]["code"], s["queries"], s["top5_differ"], s["mentions"], s["mentions_same"],
+             s.get("lookup_p50_ms_file", "-"), s.get("lookup_p50_ms_memory", "-")]
             for r in runs if (s := r["result"].get("same_answers"))]
     if same:
-        out.append(table(["store", "code", "variant queries", "top 5 differ", "mentions", "mentions same"], same))
+        out.append(table(["store", "code", "variant queries", "top 5 differ", "mentions", "mentions same",
+                          "lookup p50 ms, from the file", "in memory"], same))
     return "\n\n".join(out)
 
 
