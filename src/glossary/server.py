@@ -94,57 +94,63 @@ class ApiError(Exception):
 
 # ---------------------------------------------------------------------- the store, per thread
 class Desk:
-    """The store the server serves: one :class:`Glossary` per pool thread, one writer at a time."""
+    """The store the server serves: one :class:`Glossary` shared by every read, one for writes.
+
+    Reads share one glossary, so its index (:mod:`glossary.indexing`) catches up once after a
+    write and every reader keeps the entries it has read; a lock takes them one at a time
+    (Python runs one lookup at a time anyway).  Writes use a glossary of their own, under
+    another lock, so a long import does not hold up lookups: SQLite's WAL lets them read meanwhile.
+    """
 
     def __init__(self, path: str, threads: int) -> None:
         self.path = path
         self.threads = threads
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="glossary-serve")
-        self._local = threading.local()
-        self._opened: list[Glossary] = []
-        self._opened_lock = threading.Lock()
+        self._reader: Glossary | None = None
+        self._writer: Glossary | None = None
+        self._read_lock = threading.Lock()
         self._write_lock = threading.Lock()
 
     def glossary(self) -> Glossary:
-        """This thread's glossary, opened on first use."""
-        g: Glossary | None = getattr(self._local, "glossary", None)
-        if g is None:
-            g = Glossary.open(self.path)
-            self._local.glossary = g
-            with self._opened_lock:
-                self._opened.append(g)
-        return g
+        """The readers' glossary, opened on first use (call it holding the read lock)."""
+        if self._reader is None:
+            self._reader = Glossary.open(self.path)
+        return self._reader
+
+    def _writing(self) -> Glossary:
+        if self._writer is None:
+            self._writer = Glossary.open(self.path)
+        return self._writer
 
     async def read(self, fn: Callable[[Glossary], _T]) -> _T:
-        """Run ``fn`` with a glossary in the pool (the event loop never touches SQLite)."""
-        return await asyncio.get_running_loop().run_in_executor(self.pool, lambda: fn(self.glossary()))
+        """Run ``fn`` with the readers' glossary in the pool (the event loop never touches SQLite)."""
+
+        def run() -> _T:
+            with self._read_lock:
+                return fn(self.glossary())
+
+        return await asyncio.get_running_loop().run_in_executor(self.pool, run)
 
     async def write(self, fn: Callable[[Glossary], _T]) -> _T:
         """Run ``fn`` in the pool holding the write lock: this server writes one at a time."""
 
         def run() -> _T:
             with self._write_lock:
-                return fn(self.glossary())
+                return fn(self._writing())
 
         return await asyncio.get_running_loop().run_in_executor(self.pool, run)
 
     def warm(self) -> None:
-        """Open every thread's glossary and load its lookup index now, not on a translator's first query."""
-        barrier = threading.Barrier(self.threads)
-
-        def one() -> None:
-            barrier.wait(timeout=60)  # holds each task on its own thread until all have one
+        """Open the readers' glossary and its lookup index now, not on a translator's first query."""
+        with self._read_lock:
             _ = self.glossary().matcher
-
-        for future in [self.pool.submit(one) for _ in range(self.threads)]:
-            future.result()
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
-        with self._opened_lock:
-            for g in self._opened:
+        for g in (self._reader, self._writer):
+            if g is not None:
                 g.close()
-            self._opened.clear()
+        self._reader = self._writer = None
 
 
 class _SecurityHeaders:
