@@ -6,7 +6,7 @@ nothing, not a lookup in a warm loop.  This measures, in the same run, the code
 of this checkout ("after") and of an earlier revision ("before", ``--before
 REV``, checked out in a temporary worktree and run with its own ``PYTHONPATH``):
 
-* one CLI lookup (``glossary --db STORE lookup سيرغي``): wall time and peak RSS
+* one CLI lookup (the console script: ``glossary --db STORE lookup سيرغي``): wall time and peak RSS
   (``/usr/bin/time``), median of ``--repeat`` fresh processes;
 * one CLI normalize of a seed article (``seeds/000_*.txt``, to standard output);
 * time to the first answer of ``Glossary.open`` + ``lookup`` in a fresh
@@ -17,6 +17,9 @@ REV``, checked out in a temporary worktree and run with its own ``PYTHONPATH``):
 * that the index opened from its file answers exactly as one rebuilt from the
   store: the same top 5 for every query of ``bench/variants-dev.tsv`` and the
   same mentions in ``bench/anercorp-test.txt``.
+
+The processes may write their bytecode, as an installed package has it (pip compiles it at install
+time): a first untimed run of each code writes it.
 
 Stores: the 65k names of ``data/names/wikidata-names-ar-en.tsv`` (imported as a
 bulk list), and with ``--scale`` 1,000,000 names (those plus two-part names
@@ -79,11 +82,22 @@ def python(src: Path, code: str, env: dict[str, str]) -> str:
 
 
 def env_for(src: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(src), "NO_COLOR": "1", "PYTHONWARNINGS": "ignore"}
+    """A user's environment: an installed package has its bytecode compiled (pip does it), so the
+    processes may write ``__pycache__`` (a sandbox's PYTHONDONTWRITEBYTECODE would make every run
+    recompile the package, some 60 ms a process that no user pays)."""
+    env = {**os.environ, "PYTHONPATH": str(src), "NO_COLOR": "1", "PYTHONWARNINGS": "ignore"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def console() -> list[str]:
+    """The console script a user types (``PYTHONPATH`` picks the code measured), else ``-m``."""
+    script = Path(sys.executable).with_name("glossary")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "glossary.cli"]
 
 
 def cli(db: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "glossary.cli", "--db", str(db), *args]
+    return [*console(), "--db", str(db), *args]
 
 
 # --------------------------------------------------------------------------- stores
@@ -189,6 +203,8 @@ def measure(label: str, src: Path, db: Path, repeat: int, persisted: bool, share
     env = env_for(src)
     out: dict[str, Any] = {"code": label}
     index = Path(str(db) + ".index")
+    if not persisted:  # the first run writes the bytecode (a pip install does it at install time)
+        subprocess.run(cli(db, "lookup", QUERY), env=env, capture_output=True, check=False)
     if persisted:
         t = time.perf_counter()
         subprocess.run(cli(db, "lookup", QUERY), env=env, capture_output=True, check=False)
@@ -201,7 +217,7 @@ def measure(label: str, src: Path, db: Path, repeat: int, persisted: bool, share
     out["first_answer_s"] = statistics.median(
         float(python(src, FIRST_ANSWER.format(db=str(db), q=QUERY), env)) for _ in range(repeat)
     )
-    out["help"] = median_run([sys.executable, "-m", "glossary.cli", "--help"], env, repeat)
+    out["help"] = median_run([*console(), "--help"], env, repeat)
     if persisted:
         out["same_answers"] = json.loads(python(src, SAME_ANSWERS.format(
             db=str(db), variants=str(shared / "bench" / "variants-dev.tsv"),
