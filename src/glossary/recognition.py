@@ -869,7 +869,9 @@ class Recognizer:
             namelike = spaced or self.looks_like_a_name(first) >= 0.0
             if not (w.rare or namelike):
                 continue  # a word seen once per million words or more must look like a name
-            if self.matcher.sounds_like(first, same_sounds=not namelike) or spaced:
+            # a rare word that looks like a name is looked up even when no stored Arabic spelling
+            # sounds like it: its English name may (ماتارازو Matarazzo, through the transliteration model)
+            if spaced or (w.rare and namelike) or self.matcher.sounds_like(first, same_sounds=not namelike):
                 res = self._info_of_hits(self._search(first, floor))
                 if res is not None and (namelike or res[0].score >= SAME_SOUNDS_SCORE):
                     self._keyed(out, token, w, r, res)
