@@ -431,6 +431,7 @@ class _Side:
             vids = list(chosen)
         prefetch(keys, vids)  # (an index read from its file: these entries in one query)
         prefetch(keys, [owner[v] for v in vids])
+        prefetch(self.alts, vids)
         out: dict[int, tuple[float, int]] = {}
         alts, last = self.alts, len(forms) - 1 if alt is not None else -1
         for vid in vids:
@@ -890,9 +891,11 @@ class Matcher:
         if not vids:
             return
         cross = en.cross
-        prefetch(cross, vids)
-        prefetch(en.post1, vids)
-        for _, sim, i in process.extract(qx, choices, scorer=Indel.normalized_similarity, limit=KEEP_CROSS):
+        kept = process.extract(qx, choices, scorer=Indel.normalized_similarity, limit=KEEP_CROSS)
+        # (from an index file: only the kept entries are read, in one query each)
+        prefetch(cross, [vids[i] for _, _, i in kept])
+        prefetch(en.post1, [vids[i] for _, _, i in kept])
+        for _, sim, i in kept:
             vid = vids[i]
             xs = cross_skeleton(cross[vid])
             score = CROSS_ROUTE_FACTOR * (sim * 100.0 + _ratio(qxs, xs)) / 2.0

@@ -82,6 +82,11 @@ class NameLikeness:
         wg, wc = self._words.grams.get, self._words.contexts.get
         total = 0.0
         grams = _grams(word)
+        if hasattr(self._names.grams, "prefetch"):  # read from an index file: a query per table
+            contexts = [g[:-1] for g in grams]
+            for table, keys in ((self._names.grams, grams), (self._names.contexts, contexts),
+                                (self._words.grams, grams), (self._words.contexts, contexts)):
+                table.prefetch(keys)
         for g in grams:
             ctx = g[:-1]
             total += math.log((ng(g, 0) + 0.5) / (nc(ctx, 0) + v))

@@ -115,7 +115,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAMELIKE_ZIPF
 from .common_words import zipf_normalized as word_zipf
 from .keys import strip_article, token_keys
-from .matching import ALIAS_FACTOR, Hit, Matcher, gc_paused
+from .matching import ALIAS_FACTOR, Hit, Matcher, gc_paused, prefetch
 from .normalize import DIACRITICS, INVISIBLE, Lang, has_arabic, normalize
 
 if TYPE_CHECKING:
@@ -1026,8 +1026,32 @@ class Recognizer:
         words = [self._word(m.group()) for m in matches]
         if not self.size:
             return spans, words, []
+        self._prefetch(words)
         cands = self._candidates(text, spans, words, floor)
         return spans, words, self._settle(cands, text, spans, words)
+
+    def _prefetch(self, words: list[_Word]) -> None:
+        """Opened from an index file: read the entries that words seen for the first time will be
+        looked up by (stored spellings, names of several words, joined spellings), a query per table
+        rather than one per word.  Nothing to do in memory."""
+        if not hasattr(self._exact, "prefetch"):
+            return
+        fresh = [w for w in {id(w): w for w in words}.values() if not w.alone and w.readings]
+        if not fresh:
+            return
+        spellings: list[str] = []
+        sks: list[str] = []
+        for w in fresh:
+            sks.append(w.sk)
+            for r in w.readings:
+                spellings.append(r.query)
+                sks.append(r.sk)
+                if w.lang == "ar" and len(r.query) >= 3:
+                    spellings.append(r.query[2:] if r.art else "ال" + r.query)
+        prefetch(self._exact, spellings)
+        prefetch(self._multi, sks)
+        prefetch(self._by_second, [w.sk for w in fresh])
+        prefetch(self._joined, sks)
 
     def _find(
         self, text: str, min_score: float, rewrite_at: float | None, expand_aliases: bool

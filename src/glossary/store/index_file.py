@@ -464,6 +464,17 @@ class LazySet(_Lazy, set):
             got = self._known[key] = self._file.get(self.ns, self.kenc(key)) is not _MISSING
         return got
 
+    def prefetch(self, keys: Iterable[Any]) -> None:
+        """Read the membership of ``keys`` not asked yet, together."""
+        known = self._known
+        want = [k for k in dict.fromkeys(keys) if k not in known]
+        if not want:
+            return
+        kenc = self.kenc
+        got = self._file.get_many(self.ns, [kenc(k) for k in want])
+        for k in want:
+            known[k] = kenc(k) in got
+
     def _raw(self, key: Any) -> Any:
         return 1 if self._known.get(key) else _MISSING
 
