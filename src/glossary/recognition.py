@@ -212,6 +212,10 @@ class _Word:
     alone: dict[float, list[_Candidate]] = field(default_factory=dict)
     #: the readings a stored name of several words may start with (computed when first needed)
     starts: list[_Reading] | None = None
+    #: per reporting threshold: True if the word can take part in no candidate whatever its
+    #: neighbours (starts no name, ends no respelled two-word name, is not rare, alone resolves
+    #: to nothing), so that a scan passes over it at once the next time it meets it
+    quiet: dict[float, bool] = field(default_factory=dict)
 
 
 def _letters_offset(word: str, letters: int) -> int:
@@ -793,15 +797,15 @@ class Recognizer:
 
         multi = self._multi
         for i, w in enumerate(words):
-            if not w.readings:
+            if not w.readings or w.quiet.get(floor):
                 continue
+            starts = w.starts
+            if starts is None:
+                starts = w.starts = [r for r in w.readings if r.sk in multi]
+                if w.bare is not None and w.uncommon and w.bare[1] in multi:
+                    # الأرقم نجاتي for a stored أرقم نجاتي: the name looked up as written
+                    starts.append(_Reading(0, 0, "", False, w.norm, w.zipf, w.bare[1], w.bare[0]))
             if i + 1 < n:
-                starts = w.starts
-                if starts is None:
-                    starts = w.starts = [r for r in w.readings if r.sk in multi]
-                    if w.bare is not None and w.uncommon and w.bare[1] in multi:
-                        # الأرقم نجاتي for a stored أرقم نجاتي: the name looked up as written
-                        starts.append(_Reading(0, 0, "", False, w.norm, w.zipf, w.bare[1], w.bare[0]))
                 # names of several words starting here: the second word's skeleton (as written, or
                 # an uncommon word's without its article), or the second respelled and the third's
                 if starts:
@@ -829,12 +833,14 @@ class Recognizer:
                             if res is not None:
                                 out.append(_Candidate(i, i + 1, r.skip, r.prefix, res[0], res[1]))
             # a two-word name whose first word (rare) is respelled beyond its skeleton: لودويج تشارلز
-            if i and w.lang == "ar" and w.sk in self._by_second and words[i - 1].rare and join(i - 1):
+            second = w.lang == "ar" and w.sk in self._by_second
+            if i and second and words[i - 1].rare and join(i - 1):
                 out.extend(self._second_candidates(text, spans, words, i, floor))
             # the word alone (what it resolves to depends on the word only: cached on it)
             alone = w.alone.get(floor)
             if alone is None:
                 alone = w.alone[floor] = self._alone(text[spans[i][0] : spans[i][1]], w, floor)
+                w.quiet[floor] = not (starts or second or w.rare or alone)
             if alone and i and words[i - 1].norm.startswith("ال") and join(i - 1):
                 # ال + nisba right after a definite word is an adjective: المنظمة الدولية، الحكومة المصرية
                 alone = [c for c in alone if not c.attributive]
