@@ -137,18 +137,46 @@ class Glossary:
     def __repr__(self) -> str:
         return f"<Glossary {self.path}>"
 
-    def load_defaults(self) -> int:
-        """Import the bundled glossary once per store; returns entities added (0 if done before)."""
-        from . import store
+    def load_defaults(self, *, update: bool = False) -> int:
+        """Import the bundled glossary once per store; returns entities added (0 if done before).
+
+        ``update``: bring a store filled by an older version up to the bundled files of
+        this one (``glossary update-defaults``, ``glossary init --defaults``).  A bundled
+        file the store has not loaded adds its entities; a file it loaded in another
+        version adds only spellings.  Entities a person created or changed since the
+        bundled glossary was loaded (fields, names added or removed) are left as they are,
+        and so is every entity one of whose English spellings they hold.  Files loaded in
+        the same version are not read again.  The generated lists (``news-*.csv``) are
+        imported as a bulk import (:func:`glossary.store.bundled_is_curated`).
+        """
+        import hashlib
+
+        from . import exchange, store
 
         with self._write():
-            if self.store.defaults_loaded():
+            loaded_at = self.store.defaults_loaded_at()
+            if loaded_at is not None and not update:
                 return 0
+            recorded = self.store.defaults_files()
+            if recorded is None:
+                recorded = {} if loaded_at is None else dict.fromkeys(store.LEGACY_BUNDLED_FILES, "")
+            protected: frozenset[str] = frozenset()
+            if loaded_at is not None:
+                protected = frozenset(self.store.english_norms_of(self.store.entities_changed_since(loaded_at)))
             added = 0
+            digests: dict[str, str] = {}
             for path in store.bundled_files():
-                self.import_file(path, on_conflict="update", source=f"bundled:{path.name}", curated=True)
+                digest = digests[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+                if recorded.get(path.name) == digest:
+                    continue
+                exchange.import_file(
+                    self, path, on_conflict="update", source=f"bundled:{path.name}",
+                    curated=store.bundled_is_curated(path), protected=protected,
+                    add_entities=path.name not in recorded,
+                )
                 assert self.last_import is not None
                 added += self.last_import.added
+            self.store.set_defaults_files(digests)
             self.store.mark_defaults_loaded()
         return added
 

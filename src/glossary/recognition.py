@@ -75,6 +75,9 @@ mention of one word standing alone needs evidence:
 * a spelling stored nowhere must be rare, and look more like a name than like an
   ordinary word, or differ from a stored spelling only within a sound class
   (:data:`SAME_SOUNDS_SCORE`);
+* a spelling stored nowhere is not taken for a name of one or two words from a bulk
+  import (الجارين "the neighbours" is not غريان Gharyan): only their stored spellings, up
+  to orthography, are found in running text;
 * a word just above the common threshold
   (:data:`~glossary.common_words.NAMELIKE_ZIPF`: names often written in news, أدامز
   Adams, أجاثا Agatha) may still be a name, stored in bulk or not, when its letters
@@ -840,7 +843,9 @@ class Recognizer:
                 alone = [c for c in alone if not c.attributive]
             for c in alone:
                 out.append(_Candidate(i, i, c.skip, c.prefix, c.info, c.name, c.needs_context))
-        return out
+        # a respelling nobody stored of a name of one or two words from a bulk import (the bundled
+        # news lists: ten thousand places and people) is too likely ordinary words that sound like one
+        return [c for c in out if c.info.stored or c.name is None or c.name.curated or c.last - c.first >= 2]
 
     def _alone(self, token: str, w: _Word, floor: float) -> list[_Candidate]:
         """What one word resolves to on its own, one candidate per reading (word indexes left 0)."""
