@@ -29,7 +29,8 @@ Rules, applied mechanically (no name is written by hand):
   Roman numerals and initials upper-case, ``Mc``/``O'`` prefixes.
 * A parenthesised disambiguator (``amir khan (boxer)``) is dropped from both sides.
 * A person's last word becomes an alias in both scripts when the names have as many
-  words in English as in Arabic and the surname is no other row's spelling; when
+  words in English as in Arabic, the surname is no other row's spelling and no person's
+  first name (يوسف Yosef is a given name); when
   several people share it, the one ArWikiCats' maps name most often gets it (none on a tie).
 * Every spelling (normalized as the library normalizes) belongs to one entity:
   entities.csv and places.csv first, then people, then places by population (largest
@@ -465,6 +466,13 @@ def resolve(people: list[Row], places: list[Row], log: list[str]) -> tuple[list[
             for r in rows:
                 if r is not keep:
                     r.aliases = [a for a in r.aliases if key_of(a) != k]
+    # a surname that is another person's first name (يوسف) is a given name: no one's alias
+    first_names = {key_of(p.arabic.split()[0]) for p in people} | {key_of(p.english.split()[0]) for p in people}
+    for p in people:
+        given = [a for a in p.aliases if key_of(a) in first_names]
+        if given:
+            log.append(f"{p.english!r}: surname {given} is also a first name, no alias")
+            p.aliases = []
     ordered = [*people, *sorted(places, key=lambda r: (-r.rank, r.english))]
     kept: list[Row] = []
     # canonical spellings first, in priority order
