@@ -32,6 +32,18 @@ def test_lookup_nothing_found_exits_1(cli) -> None:
     assert "no match" in result.stderr
 
 
+def test_lookup_prefix_finds_a_name_before_it_is_finished(cli) -> None:
+    for typed in ("بيون", "Pyong"):
+        result = cli("lookup", "--prefix", typed, "--json")
+        assert result.returncode == 0, result.stderr
+        matches = json.loads(result.stdout)
+        assert matches[0]["english"] == "Pyongyang", typed
+        assert matches[0]["reason"] == "prefix"
+    result = cli("lookup", "--prefix", "zzqxj")
+    assert result.returncode == 1
+    assert "no match" in result.stderr
+
+
 def test_empty_explicit_store_hints_at_init(cli, tmp_path: Path) -> None:
     result = cli("--db", str(tmp_path / "new.db"), "lookup", "بوتين")
     assert result.returncode == 1

@@ -269,3 +269,180 @@ def test_help_names_the_id_argument(cli) -> None:
         result = cli(*args, "--help")
         assert result.returncode == 0, result.stderr
         assert "ID" in result.stdout and "entity_id" not in result.stdout and "unit_id" not in result.stdout
+
+
+# ---------------------------------------------------------------- merge: two entities found to be one
+def test_merge_moves_every_spelling_and_deletes_the_other(cli, db: str) -> None:
+    keep = added_id(cli("--db", db, "add", "Pyongyang", "بيونغ يانغ", "--kind", "place", "--note", "capital",
+                        "--frequency", "30"))
+    other = added_id(cli("--db", db, "add", "Pyong Yang", "بيونج يانج", "--variant", "بيونغ يانغ",
+                         "--alias", "PY", "--note", "seen in AFP copy", "--frequency", "12"))
+    assert cli("--db", db, "tm", "add", "وصل بوتين إلى بيونج يانج", "Putin arrived in Pyongyang").returncode == 0
+    refused = cli("--db", db, "merge", str(keep), str(other), input="y\n")  # a pipe, not a terminal
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "--yes" in refused.stderr
+    assert show(cli, db, other)["english"] == "Pyong Yang"
+
+    merged = cli("--db", db, "merge", str(keep), str(other), "--yes")
+    assert merged.returncode == 0, merged.stderr
+    assert "3 spellings moved, 1 already there" in merged.stdout and f"entity {other} deleted" in merged.stdout
+    data = show(cli, db, keep)
+    assert (data["english"], data["arabic"], data["kind"]) == ("Pyongyang", "بيونغ يانغ", "place")
+    roles = {n["text"]: n["role"] for n in data["names"]}
+    assert roles == {"Pyongyang": "canonical", "بيونغ يانغ": "canonical", "Pyong Yang": "variant",
+                     "بيونج يانج": "variant", "PY": "alias"}
+    assert data["frequency"] == 42 and data["note"] == "capital; seen in AFP copy"
+    one_error_line(cli("--db", db, "show", str(other)), f"no entity with id {other}")
+    for spelling in ("بيونج يانج", "Pyong Yang"):
+        best = json.loads(cli("--db", db, "lookup", spelling, "--json").stdout)[0]
+        assert (best["entity_id"], best["score"]) == (keep, 100)
+    units = json.loads(cli("--db", db, "tm", "stats", "--json").stdout)["units"]
+    assert units == 1  # the TM is not touched
+
+
+def test_merge_refuses_bad_ids(cli, db: str) -> None:
+    eid = added_id(cli("--db", db, "add", "Paris", "باريس"))
+    one_error_line(cli("--db", db, "merge", str(eid), str(eid), "--yes"), f"cannot merge entity {eid} with itself")
+    one_error_line(cli("--db", db, "merge", str(eid), "99999", "--yes"), "no entity with id 99999")
+    one_error_line(cli("--db", db, "merge", "abc", str(eid)), "KEEP_ID must be a whole number, not 'abc'")
+    assert show(cli, db, eid)["english"] == "Paris"
+
+
+def test_merge_in_the_library(tmp_path: Path) -> None:
+    with Glossary.open(tmp_path / "m.db") as g:
+        a = g.add("Kim Jong Un", "كيم جونغ أون", kind="person")
+        b = g.add("Kim Jong-eun", "كيم جونج أون", kind="person", note="same man")
+        merged = g.merge(a, b)
+        assert merged.id == a and merged.frequency is None and merged.note == "same man"
+        assert sorted(merged.spellings("ar")) == ["كيم جونج أون", "كيم جونغ أون"]
+        assert merged.spellings(role="canonical") == ["كيم جونغ أون", "Kim Jong Un"]
+        assert g.lookup("كيم جونج أون")[0].entity_id == a
+        assert [e.id for e in g.entities()] == [a]
+
+
+# ---------------------------------------------------------------- --quiet / --verbose on long commands
+def noisy_csv(tmp_path: Path) -> Path:
+    """Seven repeats of one row (merged, each a warning) and six rows with Latin in the Arabic column."""
+    rows = ["english,arabic,kind"] + ["Moscow,موسكو,place"] * 8 + [f"Kremlin{i},Kremlin,place" for i in range(6)]
+    f = tmp_path / "noisy.csv"
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return f
+
+
+def test_import_warnings_are_summarized_by_kind(cli, tmp_path: Path) -> None:
+    f = noisy_csv(tmp_path)
+    default = cli("--db", str(tmp_path / "a.db"), "import", str(f), "--skip-bad-rows")
+    assert default.returncode == 0, default.stderr
+    lines = default.stderr.splitlines()
+    assert len(lines) == 8  # the first three of each kind and a count
+    assert lines[0] == f"glossary: warning: {f}:3: duplicate of line 2 (same English and Arabic); merged"
+    assert lines[3] == ("glossary: warning: … and 4 more like these (7 in all): duplicate of line N "
+                        "(same English and Arabic); merged (--verbose shows each)")
+    assert lines[4] == f"glossary: warning: skipped {f}:10: no Arabic letters in the arabic column: 'Kremlin'"
+    assert lines[7].startswith("glossary: warning: … and 3 more like these (6 in all): skipped: no Arabic letters")
+
+    quiet = cli("--db", str(tmp_path / "b.db"), "import", str(f), "--skip-bad-rows", "--quiet")
+    assert quiet.stderr.splitlines() == [
+        "glossary: 7 warnings: duplicate of line N (same English and Arabic); merged (--verbose shows each)",
+        "glossary: 6 warnings: skipped: no Arabic letters in the arabic column: '…' (--verbose shows each)",
+    ]
+    verbose = cli("--db", str(tmp_path / "c.db"), "import", str(f), "--skip-bad-rows", "--verbose")
+    assert len(verbose.stderr.splitlines()) == 13
+    for result in (default, quiet, verbose):  # the same import whatever is shown
+        assert "1 added, 0 updated, 0 skipped, 7 merged into earlier rows, 6 bad rows skipped" in result.stdout
+    both = cli("--db", str(tmp_path / "d.db"), "import", str(f), "-q", "-v")
+    one_error_line(both, "--quiet and --verbose exclude each other")
+
+
+def test_normalize_errors_are_summarized_and_tm_import_takes_verbose(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"bad{i}.txt").write_bytes("موسكو".encode() + b"\xff\n")
+    (folder / "good.txt").write_text("وصل بوتين إلى موسكو\n", encoding="utf-8")
+    db = str(tmp_path / "n.db")
+    assert cli("--db", db, "add", "Moscow", "موسكو").returncode == 0
+    result = cli("--db", db, "normalize", str(folder), "--out-dir", str(tmp_path / "out"))
+    assert result.returncode == 2
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("glossary: error")]
+    assert len(errors) == 4 and "… and 3 more like these (6 in all)" in errors[3]
+    quiet = cli("--db", db, "normalize", str(folder), "--out-dir", str(tmp_path / "out2"), "--quiet")
+    assert quiet.returncode == 2
+    assert [ln for ln in quiet.stderr.splitlines() if "6 errors" in ln]
+    verbose = cli("--db", db, "normalize", str(folder), "--out-dir", str(tmp_path / "out3"), "--verbose")
+    assert len([ln for ln in verbose.stderr.splitlines() if ln.startswith("glossary: error")]) == 6
+    assert "--verbose" in cli("tm", "import", "--help").stdout
+
+
+# ---------------------------------------------------------------- help and errors in the user's words
+HELP_PAGES = [[], ["lookup"], ["init"], ["add"], ["add-variant"], ["import"], ["export"], ["stats"], ["show"],
+              ["list"], ["edit"], ["delete"], ["remove-name"], ["merge"], ["normalize"], ["review"], ["tm"],
+              ["tm", "add"], ["tm", "import"], ["tm", "export"], ["tm", "search"], ["tm", "concordance"],
+              ["tm", "stats"], ["tm", "show"], ["tm", "remove"]]
+
+
+def test_help_names_arguments_and_values_not_python_types(cli) -> None:
+    pages = {" ".join(args): cli(*args, "--help") for args in HELP_PAGES}
+    for name, page in pages.items():
+        assert page.returncode == 0, (name, page.stderr)
+        for python in ("{", "<list[", "<int", "<float", "<str>", "<file>", "<path>", "<dir>"):
+            assert python not in page.stdout.replace("{surface}", "").replace("{english}", "").replace(
+                "{arabic}", ""), (name, python)
+    assert "Usage: glossary lookup [OPTIONS] QUERY..." in pages["lookup"].stdout
+    assert "-n, --limit N" in pages["lookup"].stdout and "--min-score SCORE" in pages["lookup"].stdout
+    assert "Usage: glossary merge [OPTIONS] KEEP_ID OTHER_ID" in pages["merge"].stdout
+    assert "Usage: glossary init [OPTIONS] [PATH]" in pages["init"].stdout
+    assert "--db FILE" in pages[""].stdout
+    assert "--on-duplicate skip|update|keep" in pages["tm import"].stdout
+    assert "Usage: glossary normalize [OPTIONS] PATH..." in pages["normalize"].stdout
+
+
+def test_a_tmx_given_to_export_or_import_points_at_tm(cli, db: str, tmp_path: Path) -> None:
+    added_id(cli("--db", db, "add", "Paris", "باريس"))
+    tmx = tmp_path / "g.tmx"
+    for command in ("export", "import"):
+        one_error_line(
+            cli("--db", db, command, str(tmx)),
+            f"{tmx}: .tmx is a translation-memory file, not a glossary: use `glossary tm export` or "
+            "`glossary tm import` (TranslationMemory.export_tmx, import_tmx)",
+        )
+    assert not tmx.exists()
+
+
+def test_a_db_in_a_folder_that_does_not_exist_is_an_error(cli, tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such" / "g.db"
+    message = f"{missing}: no such folder {str(missing.parent)!r}; a new store is only created in a folder that exists"
+    one_error_line(cli("--db", str(missing), "lookup", "Paris"), message)
+    one_error_line(cli("--db", str(missing), "add", "Paris", "باريس"), message)
+    one_error_line(cli("init", str(missing)), message)
+    assert not (tmp_path / "no").exists()
+    # the default store's folder is still made on first use
+    default = tmp_path / "fresh" / "data" / "glossary.db"
+    found = cli("lookup", "موسكو", env={"GLOSSARY_DB": str(default)})
+    assert found.returncode == 0, found.stderr
+    assert default.exists()
+
+
+# ---------------------------------------------------------------- concordance: inflected and cliticized forms
+def test_concordance_finds_cliticized_forms(cli, db: str) -> None:
+    units = {
+        "استؤنفت المحادثات في جنيف": "The talks resumed in Geneva",
+        "رحب الوزير بالمحادثات مع الوفد": "The minister welcomed the talks with the delegation",
+        "ستبدأ محادثات جديدة غدا": "New talks will start tomorrow",
+        "انتهت محادثاتهم دون اتفاق": "Their talks ended without agreement",
+        "وللمحادثات جولة ثانية": "And the talks have a second round",
+        "نشرت المحادثة كاملة": "The conversation was published in full",  # another word: not a form of محادثات
+        "محادثاتية": "not a word: a longer word is no form of it",
+    }
+    for source, target in units.items():
+        assert cli("--db", db, "tm", "add", source, target).returncode == 0
+    found = cli("--db", db, "tm", "concordance", "محادثات", "--json")
+    assert found.returncode == 0, found.stderr
+    sources = {h["source"] for h in json.loads(found.stdout)}
+    assert sources == set(list(units)[:5])
+    # the definite form asked for finds the others with its article, and the bare word
+    definite = {h["source"] for h in json.loads(cli("--db", db, "tm", "concordance", "المحادثات", "--json").stdout)}
+    assert definite == set(list(units)[:5])
+    # a phrase: each word in any of its forms, the words in a row
+    phrase = {h["source"] for h in json.loads(cli("--db", db, "tm", "concordance", "محادثات جديدة", "--json").stdout)}
+    assert phrase == {"ستبدأ محادثات جديدة غدا"}
+    assert cli("--db", db, "tm", "concordance", "محادثاتنا").returncode == 1

@@ -31,6 +31,8 @@ NOT_FOR_A_LOOKUP = (
     "multiprocessing", "concurrent.futures", "defusedxml",
 )
 
+#: The server's framework: only ``glossary serve`` loads it (issue 17).
+SERVER = ("starlette", "uvicorn", "httpx", "anyio", "glossary.server")
 #: Prepended to the code a case runs: write the names in sys.modules at exit to $MODULES_OUT.
 _RECORD = (
     "import atexit, os, sys\n"
@@ -72,12 +74,28 @@ def test_help_loads_neither_numpy_nor_the_tm_nor_batch(tmp_path: Path) -> None:
     assert "glossary.cli" in loaded
     unwanted = ("numpy", "sqlite_utils", "glossary.store", "glossary.glossary", *NOT_FOR_A_LOOKUP)
     assert not {m for m in unwanted if m in loaded}
+    assert not {m for m in SERVER if m in loaded}
+
+
+def test_the_server_framework_loads_only_for_glossary_serve(tmp_path: Path) -> None:
+    assert "glossary.cli.serve" in run_console_script(tmp_path, "serve", "--help")
+    for args in (("--help",), ("serve", "--help"), ("stats",)):
+        loaded = run_console_script(tmp_path, *args)
+        assert not {m for m in SERVER if m in loaded}, args
 
 
 def test_a_lookup_loads_no_import_export_tm_or_batch_module(tmp_path: Path, bundled_db: Path) -> None:
     loaded = run_console_script(tmp_path, "--db", str(bundled_db), "lookup", "بيونج يانج")
     assert {"glossary.matching", "glossary.glossary"} <= loaded
     assert not {m for m in NOT_FOR_A_LOOKUP if m in loaded}
+
+
+def test_a_lookup_loads_no_numpy_with_the_compiled_kernel(tmp_path: Path, bundled_db: Path) -> None:
+    """sqlite-utils would import NumPy for types the store never passes (store/_sqlite_utils.py)."""
+    pytest.importorskip("glossary._fit")
+    loaded = run_console_script(tmp_path, "--db", str(bundled_db), "lookup", "بيونج يانج")
+    assert "sqlite_utils" in loaded
+    assert "numpy" not in loaded
 
 
 def test_the_fit_model_needs_no_numpy_with_the_compiled_kernel(tmp_path: Path) -> None:

@@ -291,7 +291,7 @@ def test_not_tbx_and_empty_files(tmp_path: Path, empty: Glossary) -> None:
         empty.import_file(e)
 
 
-def test_concept_without_arabic_is_a_bad_row(tmp_path: Path, empty: Glossary) -> None:
+def test_concept_without_arabic_is_skipped_and_reported(tmp_path: Path, empty: Glossary) -> None:
     f = tmp_path / "partial.tbx"
     f.write_text(
         '<?xml version="1.0"?>\n<martif type="TBX" xml:lang="en"><text><body>\n'
@@ -302,13 +302,13 @@ def test_concept_without_arabic_is_a_bad_row(tmp_path: Path, empty: Glossary) ->
         "</body></text></martif>\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputError, match=r"partial.tbx:5: concept 'b' has no Arabic term"):
-        empty.import_file(f)
-    assert empty.stats()["entities"] == 0
+    # a multilingual termbase has concepts without Arabic: those with it are imported (issue 18, fault 4)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        assert empty.import_file(f, skip_bad_rows=True) == 1
+        assert empty.import_file(f) == 1
     assert any("partial.tbx:5: concept 'b' has no Arabic term" in str(w.message) for w in caught)
+    assert empty.last_import is not None and len(empty.last_import.incomplete) == 1
+    assert "1 concept without both English and Arabic skipped" in empty.last_import.summary()
 
 
 def test_reader_streams_concepts_with_their_lines(tmp_path: Path, seeded: Glossary) -> None:

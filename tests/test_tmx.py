@@ -122,7 +122,7 @@ def test_import_report_and_direction(g: Glossary, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("mode", "added", "updated", "skipped", "target"),
-    [("skip", 0, 0, 1, "old"), ("update", 0, 1, 0, "new"), ("keep", 1, 0, 0, "new")],
+    [("skip", 1, 0, 0, "new"), ("update", 0, 1, 0, "new"), ("keep", 1, 0, 0, "new")],
 )
 def test_duplicates(
     g: Glossary, tmp_path: Path, mode: str, added: int, updated: int, skipped: int, target: str
@@ -135,8 +135,10 @@ def test_duplicates(
     g.tm.import_tmx(p, on_duplicate=mode)
     rep = g.tm.last_import
     assert rep is not None
-    assert (rep.added, rep.updated, rep.skipped, rep.duplicates) == (added, updated, skipped, 1)
+    # another translation of a stored source: stored beside it (skip, keep) or replacing it (update)
+    assert (rep.added, rep.updated, rep.skipped, rep.duplicates, rep.alternatives) == (added, updated, skipped, 0, 1)
     assert g.tm.search(src, min_score=100)[0].target == target
+    assert len(g.tm) == 1 + added
 
 
 def test_identical_pair_never_stored_twice(g: Glossary, tmp_path: Path) -> None:

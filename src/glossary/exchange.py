@@ -49,6 +49,8 @@ class ImportReport:
     #: rows folded into an entity added earlier from the same file
     merged: int = 0
     ignored_languages: list[str] = field(default_factory=list)
+    #: TBX concepts skipped for want of an English or an Arabic term (file:line: why)
+    incomplete: list[str] = field(default_factory=list)
 
     @property
     def imported(self) -> int:
@@ -59,6 +61,9 @@ class ImportReport:
         parts = [f"{self.added} added", f"{self.updated} updated", f"{self.skipped} skipped"]
         if self.merged:
             parts.append(f"{self.merged} merged into earlier rows")
+        if self.incomplete:
+            n = len(self.incomplete)
+            parts.append(f"{n} concept{'s' if n > 1 else ''} without both English and Arabic skipped")
         if self.bad_rows:
             parts.append(f"{len(self.bad_rows)} bad row{'s' if len(self.bad_rows) > 1 else ''} skipped")
         return ", ".join(parts)
@@ -153,7 +158,7 @@ def import_file(
     if Path(path).is_dir():
         raise InputError("is a folder; import the files in it one by one", path)
     fmt = formats.format_for(path, format)
-    if format is None and Path(path).suffix.lower() == ".txt":
+    if format is None and Path(path).suffix.lower() in (".txt", ".tab"):
         fmt = formats.sniff_txt(path)
     if columns and fmt not in ("csv", "tsv", "excel-csv"):
         raise InputError(f"--columns only applies to CSV/TSV files, not {fmt}", path)
@@ -167,12 +172,34 @@ def import_file(
     elif fmt in ("tbx", "tbx2"):
         reader = tbx.read_tbx(path)
         ignored: set[str] = set()
+        complete = [0]
 
         def concept(node: tbx.Node) -> None:
-            _import_record(g, tbx.concept_record(node, ignored), run)
+            try:
+                record = tbx.concept_record(node, ignored)
+            except tbx.MissingTerm as exc:  # a concept of a multilingual termbase without Arabic
+                run.report.incomplete.append(str(InputError(exc.reason, run.path, run.line)))
+                return
+            complete[0] += 1
+            _import_record(g, record, run)
 
         _import_items(g, iter(reader), run, skip_bad_rows, concept)
         run.report.ignored_languages = sorted(ignored)
+        incomplete = run.report.incomplete
+        if not complete[0]:  # (nothing was written)
+            n = len(incomplete)
+            raise InputError(
+                "no concept has both an English and an Arabic term"
+                + (f" ({n:,} concept{'s' if n != 1 else ''} read); nothing imported" if n else " (no concepts)"),
+                path,
+            )
+        if incomplete:
+            warnings.warn(
+                f"{path}: skipped {len(incomplete):,} concept{'s' if len(incomplete) != 1 else ''} "
+                f"without both an English and an Arabic term (first: {incomplete[0]})",
+                GlossaryWarning,
+                stacklevel=2,
+            )
         if ignored:
             warnings.warn(
                 f"{path}: ignored terms in language{'s' if len(ignored) > 1 else ''} "

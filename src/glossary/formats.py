@@ -44,13 +44,15 @@ from .errors import InputError
 SUFFIX_FORMATS: dict[str, str] = {
     ".csv": "csv",
     ".tsv": "tsv",
-    ".tab": "tsv",
+    ".tab": "omegat",  # OmegaT's own glossary suffix (a .tab with a header row is read as TSV)
     ".txt": "tsv",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".tbx": "tbx",
     ".utf8": "omegat",
 }
+#: Suffixes of translation-memory files (``glossary tm import``/``export``), not glossary formats.
+TM_SUFFIXES = (".tmx",)
 #: Every format name, what it is, and whether it can be imported / exported.
 FORMATS: dict[str, tuple[str, bool, bool]] = {
     "csv": ("CSV with a header row", True, True),
@@ -98,6 +100,12 @@ def format_for(path: str | Path, explicit: str | None = None) -> str:
             raise InputError(f"unknown format {explicit!r}; use one of {', '.join(FORMATS)}", path)
         return name
     suffix = Path(path).suffix.lower()
+    if suffix in TM_SUFFIXES:
+        raise InputError(
+            f"{suffix} is a translation-memory file, not a glossary: use `glossary tm export` or "
+            "`glossary tm import` (TranslationMemory.export_tmx, import_tmx)",
+            path,
+        )
     try:
         return SUFFIX_FORMATS[suffix]
     except KeyError:
@@ -521,7 +529,7 @@ def _one_line(text: str) -> str:
 
 
 def sniff_txt(path: str | Path) -> str:
-    """``"tsv"`` if a ``.txt`` file starts with a recognisable header row, else ``"omegat"``."""
+    """``"tsv"`` if a ``.txt`` or ``.tab`` file starts with a recognisable header row, else ``"omegat"``."""
     try:
         text = read_text(path)
     except InputError:

@@ -32,6 +32,7 @@ from .normalize import normalize, script_of
 
 if TYPE_CHECKING:
     import sqlite_utils
+    from distributed import Client
 
     from . import store
     from .batch import NormalizeReport
@@ -87,7 +88,7 @@ class Glossary:
     Open it with :meth:`open`; use it as a context manager to close it.
     """
 
-    def __init__(self, db: sqlite_utils.Database, path: str) -> None:
+    def __init__(self, db: sqlite_utils.Database, path: str, *, read_only: bool = False) -> None:
         from . import store  # here, not at the top: ``import glossary`` stays light (tests/test_startup.py)
         from .indexing import Indexes
         from .store.index_file import IndexCorrupt
@@ -96,7 +97,8 @@ class Glossary:
         self.path = path
         #: the store layer: every statement run on the file (not for users)
         self.store = store.Store(db)
-        self._indexes = Indexes(db, path)
+        # a store that cannot be written (opened read-only, or on a read-only share) leaves its index file alone
+        self._indexes = Indexes(db, path, read_only=read_only or store.is_read_only(db))
         self._corrupt = IndexCorrupt
         #: english, arabic and kind of entities lookups returned, valid for one glossary version
         self._shown: dict[int, tuple[str, str, str]] = {}
@@ -106,15 +108,24 @@ class Glossary:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | Path | None = None, *, defaults: bool = False) -> Glossary:
+    def open(cls, path: str | Path | None = None, *, defaults: bool = False, read_only: bool = False) -> Glossary:
         """Open a store, creating and migrating it as needed.
 
         ``path=None`` is the per-user default store (``$GLOSSARY_DB`` or the
         platform data folder), filled from the bundled data on first use.  An
-        explicit path starts empty unless ``defaults=True``.
+        explicit path starts empty unless ``defaults=True``.  ``read_only=True``
+        opens an existing store without writing to it (:func:`glossary.store.connect_read_only`:
+        no creation, migration or bundled data; every write fails) nor to its index
+        file (a current one is read; otherwise the index is built in memory): what
+        the workers of a Dask run use.
         """
         from . import store
 
+        if read_only:
+            if defaults:
+                raise ValueError("defaults needs a writable store")
+            target = store.default_path() if path is None else path
+            return cls(store.connect_read_only(target), str(target), read_only=True)
         fill = defaults
         if path is None:
             path = store.default_path()
@@ -153,6 +164,8 @@ class Glossary:
 
         from . import exchange, store
 
+        if not update and self.store.defaults_loaded():  # (a read-only store is opened without a write)
+            return 0
         with self._write():
             loaded_at = self.store.defaults_loaded_at()
             if loaded_at is not None and not update:
@@ -312,6 +325,32 @@ class Glossary:
         self._require_entity(entity_id)
         with self._write():
             self.store.delete_entity(entity_id)
+
+    def merge(self, keep_id: int, other_id: int) -> Entity:
+        """Make two entities found to be one a single entity: ``keep_id`` takes every spelling of
+        ``other_id``, which is then deleted; returns the kept entity.
+
+        The kept entity's canonical spellings, kind and source stay; the other's canonical
+        spellings become variants of it (its variants and aliases keep their roles, status,
+        ``alone`` and ``curated``); a spelling both have is kept once, as the kept entity has it.
+        The frequencies add up, as when an import merges two rows into one entity (an unknown
+        frequency counts as none; both unknown stay unknown).  The notes are joined, the kept
+        entity's first (one of them empty, or both the same: that one).  The translation memory
+        is not touched.  Raises :class:`NotFoundError` for an unknown id and :class:`InputError`
+        when both ids are the same.
+        """
+        if keep_id == other_id:
+            raise InputError(f"cannot merge entity {keep_id} with itself")
+        keep, other = self.entity(keep_id), self.entity(other_id)
+        notes = [n.strip() for n in (keep.note, other.note) if n and n.strip()]
+        note = "; ".join(dict.fromkeys(notes)) or None
+        with self._write():
+            self.store.move_names(other_id, keep_id)
+            self.store.set_entity_note(keep_id, note)  # and its ``updated`` time
+            if other.frequency is not None:
+                self.store.set_frequency(keep_id, (keep.frequency or 0) + other.frequency)
+            self.store.delete_entity(other_id)
+        return self.entity(keep_id)
 
     def update(
         self,
@@ -490,6 +529,31 @@ class Glossary:
             if h.entity_id in info
         ]
 
+    def prefix(self, text: str, limit: int = 10) -> list[Match]:
+        """Entities with a spelling that starts with ``text`` (Arabic or Latin), for search as you type.
+
+        «بيون» and "Pyong" find Pyongyang before the word is finished, which :meth:`lookup`
+        (whole spellings, fuzzily) does not.  The prefix is normalized like stored spellings
+        (case, hamza and alef forms, diacritics), and read from the store's index of normalized
+        spellings, so it costs the same on a large glossary.  Each entity comes once, with its
+        shortest matching spelling as ``matched``; ``reason`` is ``"prefix"`` and ``score``
+        the share of that spelling already typed (100: all of it), which is the order, the
+        more frequent entity first among equals.
+        """
+        if len(text) > MAX_QUERY_CHARS:
+            raise InputError(f"query too long ({len(text):,} characters; a name has at most {MAX_QUERY_CHARS:,})")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise InputError(f"limit must be a whole number of at least 1, not {limit!r}")
+        text = text.strip()
+        norm = normalize(text, script_of(text)) if text else ""
+        if not norm:
+            return []
+        return [
+            Match(eid, english, arabic, kind, matched, round(100.0 * len(norm) / max(length, len(norm)), 1),
+                  "prefix", role)
+            for eid, english, arabic, kind, matched, role, length in self.store.names_with_prefix(norm, limit)
+        ]
+
     def _entity_info(self, ids: set[int]) -> dict[int, tuple[str, str, str]]:
         """English, Arabic and kind of these entities, kept until the glossary changes.
 
@@ -570,6 +634,8 @@ class Glossary:
         suggest: bool = False,
         keep_mentions: bool = True,
         progress: Callable[[int, int], None] | None = None,
+        client: Client | None = None,
+        resume: bool | None = None,
     ) -> NormalizeReport:
         """Normalize article files and folders as :meth:`normalize_text` does one text; see :mod:`glossary.batch`.
 
@@ -604,13 +670,25 @@ class Glossary:
         (less memory on a large folder; the report then lists none).
         ``progress(done, total)`` is called before the first file and after
         each one.  Raises ValueError for options that exclude each other.
+
+        ``client`` (a ``dask.distributed.Client``) runs the files on its Dask
+        cluster instead (not with ``workers``): each worker process opens this
+        store's file read-only at the same path and builds its recognizer once,
+        so the file must be readable there (a shared filesystem or a copy at the
+        same path); a worker whose copy holds other names is refused
+        (:class:`StoreError`).  The files, report and suggestions are a local
+        run's.  ``resume`` (default: on with ``client`` and ``out_dir``, else
+        off; needs ``out_dir``) keeps a manifest in ``out_dir`` and skips the
+        outputs an earlier run wrote that are still complete: same input bytes,
+        same output bytes, same store and options (:class:`glossary.batch._Manifest`);
+        their results come from the manifest, marked ``skipped``.
         """
         from . import batch
 
         return batch.normalize_files(
             self, paths, out_dir=out_dir, in_place=in_place, backup=backup, dry_run=dry_run, glob=glob,
             workers=workers, min_score=min_score, annotate=annotate, expand_aliases=expand_aliases,
-            suggest=suggest, keep_mentions=keep_mentions, progress=progress,
+            suggest=suggest, keep_mentions=keep_mentions, progress=progress, client=client, resume=resume,
         )
 
     def suggest_variants(

@@ -43,7 +43,7 @@ from .store.index_file import IndexCorrupt, IndexFile, index_path
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from .recognition import Recognizer
+    from .recognition import NameRow, Recognizer
 
 #: Most logged changes an open index catches up with one by one; beyond, it is rebuilt.
 MAX_REPLAY = 5_000
@@ -64,8 +64,10 @@ class _State:
 class Indexes:
     """The matcher and the recognizer of one store (see the module doc)."""
 
-    def __init__(self, db: sqlite_utils.Database, path: str) -> None:
+    def __init__(self, db: sqlite_utils.Database, path: str, *, read_only: bool = False) -> None:
         self.store = store.Store(db)
+        #: a read-only store's indexes read a current index file but never write or remove one
+        self.read_only = read_only
         self.persist = path != ":memory:" and not path.startswith("file:")
         self.store_path = path
         self.path = index_path(path) if self.persist else None
@@ -74,8 +76,9 @@ class Indexes:
     # ------------------------------------------------------------------ the two indexes
     @property
     def version(self) -> int:
-        """The change counter the indexes are valid for, after catching up."""
-        return self._current().version
+        """The change counter of the indexes last used (-1: none yet); it does not read the store,
+        so a caller that just asked for :meth:`matcher` keys its own caches on it for free."""
+        return self._state.version if self._state is not None else -1
 
     def matcher(self) -> Matcher:
         return self._current().matcher
@@ -83,7 +86,7 @@ class Indexes:
     def recognizer(self) -> Recognizer:
         st = self._current()
         if st.recognizer is None:
-            st.recognizer = _build_recognizer(self.store, st.matcher)
+            st.recognizer = _recognizer(self.store.approved_names(), self.store.entity_rows(), st.matcher)
         return st.recognizer
 
     def close(self) -> None:
@@ -95,7 +98,7 @@ class Indexes:
         """A value read from the index file failed its check: forget the file; the next use rebuilds."""
         warnings.warn(f"{exc}; rebuilding the index", IndexWarning, stacklevel=3)
         self.close()
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             _unlink(self.path)
 
     # ------------------------------------------------------------------ catching up
@@ -119,7 +122,7 @@ class Indexes:
         if self.path is None or not self.path.exists():
             return None
         try:
-            index = IndexFile.open(self.path, store_id=self.store.store_id())
+            index = IndexFile.open(self.path, store_id=self.store.store_id(), read_only=self.read_only)
         except IndexCorrupt as exc:
             warnings.warn(f"{exc}; rebuilding the index", IndexWarning, stacklevel=4)
             return None
@@ -166,17 +169,11 @@ class Indexes:
             version = self.store.index_version()
             names = self.store.approved_names()
             entities = self.store.entity_rows()
-        matcher = Matcher(NameRecord(r[0], r[1], r[2], r[3], r[4], r[8]) for r in names)
+        matcher = Matcher(map(_record, names))
         st = _State(version, matcher, None, None)
-        if self.path is None or not os.access(self.path.parent, os.W_OK):
+        if self.path is None or self.read_only or not os.access(self.path.parent, os.W_OK):
             return st
-        from .recognition import NameRow, Recognizer
-
-        recognizer = Recognizer(
-            (NameRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in names),
-            {r[0]: (r[1], r[2], r[3]) for r in entities}, matcher,
-        )
-        st.recognizer = recognizer
+        st.recognizer = recognizer = _recognizer(names, entities, matcher)
         try:
             with gc_paused():
                 IndexFile.write(
@@ -190,19 +187,28 @@ class Indexes:
         return st
 
 
-def _build_recognizer(db: store.Store, matcher: Matcher) -> Recognizer:
-    from .recognition import NameRow, Recognizer
+# rows of Store.approved_names: id, entity, text, lang, role, norm, alone, curated, frequency;
+# rows of Store.entity_rows: id, english, arabic, kind, frequency
 
-    names = db.approved_names()
-    entities = {r[0]: (r[1], r[2], r[3]) for r in db.entity_rows()}
-    return Recognizer((NameRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in names),
-                      entities, matcher)
+
+def _record(r: tuple[Any, ...]) -> NameRecord:
+    return NameRecord(r[0], r[1], r[2], r[3], r[4], r[8])
+
+
+def _name_row(r: tuple[Any, ...]) -> NameRow:
+    from .recognition import NameRow
+
+    return NameRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]))
+
+
+def _recognizer(names: list[tuple[Any, ...]], entities: list[tuple[Any, ...]], matcher: Matcher) -> Recognizer:
+    from .recognition import Recognizer
+
+    return Recognizer(map(_name_row, names), {e[0]: (e[1], e[2], e[3]) for e in entities}, matcher)
 
 
 def _apply(db: store.Store, st: _State, changes: list[tuple[str, int]]) -> None:
     """Apply ``add``/``remove``/``entity`` changes, in order, to both indexes."""
-    from .recognition import NameRow
-
     added = [i for op, i in changes if op == "add"]
     rows = {r[0]: r for r in db.approved_names(added)}
     touched = sorted({r[1] for r in rows.values()} | {i for op, i in changes if op == "entity"})
@@ -217,10 +223,10 @@ def _apply(db: store.Store, st: _State, changes: list[tuple[str, int]]) -> None:
             r = rows.get(i)
             if r is None:  # removed again (or unapproved) later in the log
                 continue
-            st.matcher.add(NameRecord(r[0], r[1], r[2], r[3], r[4], r[8]))
+            st.matcher.add(_record(r))
             if rec is not None:
                 e = entities[r[1]]
-                rec.add([NameRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]))], {e[0]: (e[1], e[2], e[3])})
+                rec.add([_name_row(r)], {e[0]: (e[1], e[2], e[3])})
         elif op == "entity" and i in entities:
             e = entities[i]
             st.matcher.set_frequency(i, int(e[4]))

@@ -18,7 +18,9 @@ KINDS: tuple[str, ...] = ("person", "place", "organization", "other")
 ROLES: tuple[str, ...] = ("canonical", "variant", "alias")
 STATUSES: tuple[str, ...] = ("approved", "suggested")
 #: What a TM import does with a unit whose source it already holds (:mod:`glossary.tm`; kept
-#: here, with the other settings, so that the command line can name them without loading the TM).
+#: here, with the other settings, so that the command line can name them without loading the TM):
+#: ``skip`` (and ``keep``, the same) store another translation beside it and skip an identical
+#: pair, ``update`` replaces the stored target.
 ON_DUPLICATE: tuple[str, ...] = ("skip", "update", "keep")
 #: Below this sentence similarity a TM unit is not returned (a TM score, 0..100 over the whole
 #: segment: not the name score of :data:`glossary.matching.DEFAULT_MIN_SCORE`).

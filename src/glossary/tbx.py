@@ -341,8 +341,14 @@ def _lang(node: Node) -> str:
     return (node.attrs.get("lang") or "").strip()
 
 
+class MissingTerm(InputError):
+    """A concept without an English or an Arabic term (a multilingual termbase has many):
+    the importer skips and reports it rather than refusing the file."""
+
+
 def concept_record(node: Node, ignored_languages: set[str] | None = None) -> dict[str, Any]:
-    """One concept as an entity record (the JSON Lines shape), or :class:`InputError`.
+    """One concept as an entity record (the JSON Lines shape), or :class:`InputError`
+    (:class:`MissingTerm` for a concept without an English or an Arabic term).
 
     The error carries no file or line; the caller adds them.
     """
@@ -379,7 +385,7 @@ def concept_record(node: Node, ignored_languages: set[str] | None = None) -> dic
     for lang, what in (("en", "English"), ("ar", "Arabic")):
         found = terms[lang]
         if not found:
-            raise InputError(f"concept {label!r} has no {what} term")
+            raise MissingTerm(f"concept {label!r} has no {what} term")
         first = next((t for t in found if t["status"] == "preferred"), None)
         if first is None:
             first = next((t for t in found if t["short"] is False), found[0])
@@ -468,4 +474,4 @@ def _term(sec: Node) -> dict[str, Any] | None:
     }
 
 
-__all__ = ["Node", "TbxReader", "concept_record", "read_tbx", "write_tbx"]
+__all__ = ["MissingTerm", "Node", "TbxReader", "concept_record", "read_tbx", "write_tbx"]

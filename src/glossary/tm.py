@@ -72,7 +72,7 @@ import heapq
 import json
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -601,14 +601,26 @@ class TranslationMemory:
     def concordance(self, phrase: str, limit: int = 20) -> list[TMHit]:
         """Units containing ``phrase`` (normalized; an entity in any of its spellings), newest first.
 
-        The phrase is looked for on the side in its own language; ``score`` is 100.
+        The phrase is looked for on the side in its own language; ``score`` is 100.  An Arabic
+        word is found in its cliticized forms too: behind the article and the proclitics
+        (:data:`glossary.recognition.PROCLITICS`: المحادثات, بالمحادثات, وللمحادثات for محادثات)
+        and before an attached pronoun (:data:`PRONOUN_SUFFIXES`: محادثاتهم); a word asked for with its article
+        finds the others and the bare word.  Other words are matched whole.
         """
         prepared = self._prepare(phrase) if limit > 0 else None
         if prepared is None:
             return []
+        from .recognition import PROCLITICS as proclitics
+
         lang, _norm_q, _toks, ents, q = prepared
-        parts: list[str | list[str]] = []  # a phrase, or phrases one of which will do
+        parts: list[str | list[str]] = []  # a phrase, or phrases one of which will do ("x*": a prefix)
+        stems: list[str | None] = []  # per key: an Arabic word's stem, found in any of its forms
         for key, eid, words in zip(q.keys, q.entities, q.words, strict=True):
+            stem = _stem(key) if eid is None and lang == "ar" and key[0] != _NUMBER else None
+            stems.append(stem)
+            if stem is not None:
+                parts.append([f"{p}{stem}*" for p in proclitics])
+                continue
             if eid is None:
                 parts.append(key[1:] if key[0] == _NUMBER else key)
                 continue
@@ -629,7 +641,7 @@ class TranslationMemory:
                                        updated=updated, reversed=True)
             else:
                 continue
-            if _contains(ents.tag(side).keys, q.keys):
+            if _contains_forms(ents.tag(side).keys, q.keys, stems, proclitics):
                 hits.append(hit)
                 if len(hits) >= limit:
                     break
@@ -652,10 +664,15 @@ class TranslationMemory:
         (``ar-SA``, ``EN-us`` … count); a unit lacking one is counted in
         ``last_import.incomplete``.  The direction is the unit's ``srclang``,
         else the header's, else ``source_lang`` (default ``ar``); ``source_lang``
-        and ``target_lang`` force it.  A duplicate (same normalized source, same
-        languages, already stored or earlier in the file) is skipped
-        (``skip``), replaces the stored target (``update``) or is stored beside
-        it (``keep``; an identical pair is still never stored twice).
+        and ``target_lang`` force it.  A duplicate -- a unit whose languages,
+        source and target are all those of a stored unit (or of one earlier in
+        the file), after normalization -- is never stored twice.  A unit whose
+        source is stored with another target is another translation: by
+        default (``skip``, and ``keep``, the same) it is stored beside the
+        other, so sources that differ only in punctuation or case keep their
+        own targets; with ``update`` it replaces the stored target (the newest
+        translation wins) and a duplicate refreshes the stored unit.
+        ``last_import`` counts ``duplicates`` and ``alternatives``.
         The whole file is one transaction: an error imports nothing.
         ``last_import`` holds the :class:`TMImportReport`.
 
@@ -771,6 +788,37 @@ def _surname_alias(canonical: str, aliases: list[str]) -> str | None:
 def _contains(hay: list[str], needle: list[str]) -> bool:
     n = len(needle)
     return any(hay[i : i + n] == needle for i in range(len(hay) - n + 1))
+
+
+#: Attached pronouns an Arabic word of a concordance is found with (محادثاتهم for محادثات); the
+#: proclitics it is found behind are the recognizer's (:data:`glossary.recognition.PROCLITICS`).
+PRONOUN_SUFFIXES: frozenset[str] = frozenset(("", "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "ي", "نا"))
+
+
+def _stem(word: str) -> str:
+    """The word a concordance looks for in every form: an Arabic word without its article
+    (المحادثات finds محادثات and بالمحادثات too); a short word keeps it (ال in الم is no article)."""
+    return word[2:] if word.startswith("ال") and len(word) >= 5 else word
+
+
+def _form_of(token: str, stem: str, proclitics: Iterable[str]) -> bool:
+    """Whether ``token`` is ``stem`` behind one of ``proclitics`` and before one of :data:`PRONOUN_SUFFIXES`."""
+    for p in proclitics:
+        if token.startswith(p) and token.startswith(stem, len(p)) and token[len(p) + len(stem) :] in PRONOUN_SUFFIXES:
+            return True
+    return False
+
+
+def _contains_forms(hay: list[str], needle: list[str], stems: list[str | None], proclitics: Iterable[str]) -> bool:
+    """:func:`_contains` where a needle key with a stem matches any form of it (:func:`_form_of`)."""
+    n = len(needle)
+    for i in range(len(hay) - n + 1):
+        if all(
+            h == k or (stem is not None and _form_of(h, stem, proclitics))
+            for h, k, stem in zip(hay[i : i + n], needle, stems, strict=True)
+        ):
+            return True
+    return False
 
 
 _PATTERNS: dict[tuple[str, str], re.Pattern[str]] = {}

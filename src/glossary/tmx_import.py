@@ -51,8 +51,10 @@ class TMImportReport:
     read: int = 0
     added: int = 0
     updated: int = 0
-    duplicates: int = 0  # units whose source was already stored (skipped, updated or kept)
-    skipped: int = 0  # units not stored: duplicates under "skip", identical pairs, missing a language
+    duplicates: int = 0  # units whose source and target were both stored already (skipped, or updated)
+    #: units whose source was stored with another target (stored beside it, or replacing it: "update")
+    alternatives: int = 0
+    skipped: int = 0  # units not stored: duplicates (unless "update"), units missing a language
     incomplete: int = 0  # units without both languages
     duplicate_lines: list[int] = field(default_factory=list)  # first 100 duplicate <tu> lines
     seconds: float = 0.0
@@ -68,6 +70,7 @@ class TMImportReport:
             "added": self.added,
             "updated": self.updated,
             "duplicates": self.duplicates,
+            "alternatives": self.alternatives,
             "skipped": self.skipped,
             "incomplete": self.incomplete,
             "duplicate_lines": self.duplicate_lines,
@@ -137,6 +140,7 @@ class TMXImport:
         # during a bulk load: (source_lang, target_lang, source_norm) -> [(id, target_norm)]
         self._bulk: dict[tuple[str, str, str], list[tuple[int, str]]] | None = None
         self._dropped: list[str] = []  # tm_units' indexes a bulk load dropped (their SQL)
+        self._languages: set[str] = set()  # the languages of units without both of the pair
 
     def run(
         self,
@@ -168,6 +172,8 @@ class TMXImport:
                 self._read_units(reader, direction, origin, on_duplicate, report, reader_header_src, now)
             finally:
                 self._bulk = None
+            if report.incomplete == report.read:  # nothing to import: say so (as TBX does), exit non-zero
+                raise InputError(_nothing_to_import(report, self._languages), report.path)
             self._index_new()
             self._restore_indexes()  # on an error the rollback brings them back
             units.set_fts_hashsize(_FTS_DEFAULT_HASHSIZE)
@@ -195,6 +201,8 @@ class TMXImport:
             if way is None or src_seg is None or tgt_seg is None:
                 report.incomplete += 1
                 report.skipped += 1
+                if len(self._languages) < 20:
+                    self._languages.update(seg.lang for seg in unit.variants)
                 continue
             src_text = clean(src_seg.text)
             tgt_text = clean(tgt_seg.text)
@@ -235,15 +243,21 @@ class TMXImport:
                 pending[key] = [row]
                 inserts.append(row)
                 continue
-            report.duplicates += 1
-            if len(report.duplicate_lines) < 100:
-                report.duplicate_lines.append(line)
+            # a duplicate has the same source and the same target (after normalization); a unit
+            # whose source is stored with another target is another translation of it
             same = any(t == tn for _u, t in stored or ()) or any(r[5] == tn for r in queued or ())
-            if on_duplicate == "skip" or (on_duplicate == "keep" and same):
-                report.skipped += 1
-            elif on_duplicate == "keep":
-                pending.setdefault(key, []).append(row)
-                inserts.append(row)
+            if same:
+                report.duplicates += 1
+                if len(report.duplicate_lines) < 100:
+                    report.duplicate_lines.append(line)
+            else:
+                report.alternatives += 1
+            if on_duplicate != "update":
+                if same:  # an identical pair is never stored twice
+                    report.skipped += 1
+                else:  # stored beside the other translation
+                    pending.setdefault(key, []).append(row)
+                    inserts.append(row)
             else:  # update: the newest unit with this source takes the new target
                 if queued:
                     # an earlier row of this batch: replace it before it is written
@@ -289,6 +303,18 @@ class TMXImport:
         for sql in self._dropped:
             self.units.run_schema(sql)
         self._dropped.clear()
+
+
+def _nothing_to_import(report: TMImportReport, languages: set[str]) -> str:
+    """Why a TMX file gave no unit: no ``<tu>`` at all, or none with both languages of the pair."""
+    if report.read == 0:
+        return "no translation units (<tu>) in the file"
+    found = ", ".join(sorted(languages, key=str.lower)) or "none"
+    n = report.read
+    return (
+        f"no unit has both an Arabic and an English segment ({n:,} unit{'s' if n != 1 else ''} read; "
+        f"languages found: {found}); nothing imported"
+    )
 
 
 # ---------------------------------------------------------------------- rows

@@ -6,7 +6,7 @@ Exit codes: 0 success, 1 a lookup found nothing, 2 bad usage or bad input
 :mod:`._base` holds what every command group shares (the app, the consoles, the
 ``--db`` state, ``open_glossary``, error handling); each command group is a module
 that imports only it and the library: :mod:`.entries` (the glossary's commands),
-:mod:`.normalize` (``normalize``, ``review``), :mod:`.tm` (``tm …``).  Importing
+:mod:`.normalize` (``normalize``, ``review``), :mod:`.tm` (``tm …``), :mod:`.serve` (``serve``).  Importing
 them here registers their commands, in this order.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from . import entries, normalize, tm  # noqa: F401  (registers the commands)
+from . import entries, normalize, serve, tm  # noqa: F401  (registers the commands)
 from ._base import app, run
 from .normalize import fix_optional_annotate
 

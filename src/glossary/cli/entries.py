@@ -1,6 +1,6 @@
 """The glossary's own commands: ``lookup``, ``init``, ``add``, ``add-variant``, ``import``,
 ``export``, ``stats``, ``show``, and the daily loop of fixing entries: ``list``, ``edit``,
-``delete`` and ``remove-name``.
+``delete``, ``remove-name`` and ``merge``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,21 @@ from rich.table import Table
 from .. import formats
 from ..errors import InputError
 from ..matching import DEFAULT_MIN_SCORE
-from ._base import app, err, fail, id_argument, open_glossary, out, print_json, state
+from ._base import (
+    QuietOpt,
+    VerboseOpt,
+    app,
+    check_quiet_verbose,
+    check_store_folder,
+    err,
+    fail,
+    id_argument,
+    open_glossary,
+    out,
+    print_json,
+    report_messages,
+    state,
+)
 
 
 def _stdin_queries() -> list[tuple[str, str | None, int | None]]:
@@ -29,7 +43,10 @@ def _stdin_queries() -> list[tuple[str, str | None, int | None]]:
 @app.command()
 def lookup(
     queries: Annotated[
-        list[str], typer.Argument(help="Spellings in Arabic or English; - reads one per line from standard input.")
+        list[str],
+        typer.Argument(
+            metavar="QUERY", help="Spellings in Arabic or English; - reads one per line from standard input."
+        ),
     ],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most entities to show.")] = 5,
     min_score: Annotated[
@@ -39,11 +56,15 @@ def lookup(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    prefix: Annotated[
+        bool, typer.Option("--prefix", help="Spellings that start with the text (بيون, Pyong): search as you type.")
+    ] = False,
 ) -> None:
     """Find the entities a spelling refers to, best first, with score and reason.
 
     Several spellings (or ``-``: a list on standard input) are looked up against
     one index, built once: a list of names costs little more than one of them.
+    With ``--prefix``, the text is the start of a spelling (Glossary.prefix).
     """
     # The index is built, used, and the process ends: it is never garbage, and
     # collecting it (a second on a 65k-name glossary) would only delay the answer.
@@ -54,10 +75,11 @@ def lookup(
         found = []
         for q, where, line in wanted:
             try:
-                found.append((q, g.lookup(q, limit=limit, min_score=min_score)))
+                found.append((q, g.prefix(q, limit) if prefix else g.lookup(q, limit=limit, min_score=min_score)))
             except InputError as exc:  # a query too long: say which one
                 raise InputError(exc.reason, where, line) from None
-        empty = g.stats()["entities"] == 0
+        # (counting a store of a million names takes a while: only when a query found nothing)
+        empty = any(not m for _, m in found) and g.stats()["entities"] == 0
     if as_json:
         if single:
             print_json([m.as_dict() for m in found[0][1]])
@@ -88,6 +110,7 @@ def init(
     from ..store import default_path
 
     target = path or state.db
+    check_store_folder(target)
     with Glossary.open(target, defaults=defaults or target is None) as g:
         if defaults:  # a store filled by an older version gets this version's bundled entries
             g.load_defaults(update=True)
@@ -206,8 +229,15 @@ def import_(
             "even when they are common words (a bulk import's are not).",
         ),
     ] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Import a glossary file in one transaction: nothing is imported from a file that fails."""
+    """Import a glossary file in one transaction: nothing is imported from a file that fails.
+
+    Warnings (rows skipped or merged) are summarized by kind: the first few and
+    a count; --verbose prints every one, --quiet only the counts.
+    """
+    check_quiet_verbose(quiet, verbose)
     mapping = formats.parse_columns(columns)
     with open_glossary() as g, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -220,8 +250,7 @@ def import_(
             # one bad row refuses the whole file: say how to import the others
             raise InputError(f"{exc.reason} (--skip-bad-rows imports the other rows)", exc.path, exc.line) from None
         finally:
-            for w in caught:
-                err.print(f"glossary: warning: {w.message}", markup=False)
+            report_messages([str(w.message) for w in caught], quiet=quiet, verbose=verbose)
         report = g.last_import
     assert report is not None
     out.print(f"{file}: {report.summary()}", markup=False)
@@ -286,7 +315,7 @@ def show(
 
 
 # --------------------------------------------------------------------------
-# the daily loop: list, edit, delete, remove-name
+# the daily loop: list, edit, delete, remove-name, merge
 # --------------------------------------------------------------------------
 
 
@@ -399,3 +428,40 @@ def remove_name(
     with open_glossary() as g:
         g.remove_name(name_id)
     out.print(f"removed name {name_id}", markup=False)
+
+
+@app.command()
+def merge(
+    keep_id: Annotated[int, id_argument("KEEP_ID", "The entity to keep (its canonical spellings stay).")],
+    other_id: Annotated[
+        int, id_argument("OTHER_ID", "The entity merged into it and then deleted (its spellings become variants).")
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask (needed when standard input is not a terminal).")
+    ] = False,
+) -> None:
+    """Make two entities found to be one a single entity (asks first unless --yes).
+
+    KEEP_ID takes every spelling of OTHER_ID (its canonical spellings become
+    variants), the frequencies add up and the notes are joined; OTHER_ID is
+    deleted.  The translation memory is not changed.
+    """
+    with open_glossary() as g:
+        keep, other = g.entity(keep_id), g.entity(other_id)
+        what = (
+            f"entity {other.id} ({other.english} = {other.arabic}, {len(other.names)} spellings) "
+            f"into entity {keep.id} ({keep.english} = {keep.arabic})"
+        )
+        if keep_id != other_id and not yes:
+            if not sys.stdin.isatty():
+                fail(f"not merging {what}: standard input is not a terminal; confirm with --yes")
+            if not typer.confirm(f"Merge {what}, deleting entity {other.id}?", default=False):
+                err.print("glossary: nothing merged", markup=False)
+                raise typer.Exit(1)
+        merged = g.merge(keep_id, other_id)
+    moved = len(merged.names) - len(keep.names)
+    out.print(
+        f"merged {what}: {moved} spelling{'s' if moved != 1 else ''} moved, "
+        f"{len(other.names) - moved} already there; entity {other.id} deleted",
+        markup=False,
+    )

@@ -11,13 +11,28 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from ..recognition import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE
-from ._base import app, err, fail, open_glossary, out, parse_id, print_json
+from ._base import (
+    QuietOpt,
+    VerboseOpt,
+    app,
+    check_quiet_verbose,
+    err,
+    fail,
+    open_glossary,
+    out,
+    parse_id,
+    print_json,
+    report_messages,
+)
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 #: Files above this count get a progress bar (on a terminal).
 PROGRESS_MIN_FILES = 4
@@ -26,7 +41,8 @@ PROGRESS_MIN_FILES = 4
 @app.command("normalize")
 def normalize_cmd(
     paths: Annotated[
-        list[str], typer.Argument(help="Files, folders (searched recursively) or - for standard input.")
+        list[str],
+        typer.Argument(metavar="PATH", help="Files, folders (searched recursively) or - for standard input."),
     ],
     out_dir: Annotated[
         Path | None,
@@ -71,12 +87,33 @@ def normalize_cmd(
     expand_aliases: Annotated[
         bool, typer.Option("--expand-aliases", help="Rewrite short forms (بوتين) to the full canonical name.")
     ] = False,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask", metavar="SCHEDULER_ADDRESS",
+            help="Run on a Dask cluster (tcp://host:8786); every worker must read the store at the same path.",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool | None,
+        typer.Option(
+            "--resume/--no-resume",
+            help="With --out-dir: skip outputs an earlier run wrote that are still complete "
+            "(default: on with --dask).",
+        ),
+    ] = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Normalize Arabic article files: every mention to the canonical spelling.
 
     Without --out-dir, --in-place or --dry-run the normalized text goes to
-    standard output.  Exit code 2 if any file could not be processed.
+    standard output.  Exit code 2 if any file could not be processed.  Errors and
+    warnings are summarized by kind (the first few and a count); --verbose prints
+    every one, --quiet only the counts (and no progress bar).
     """
+    import warnings
+
     from rich.progress import Progress, TaskID
 
     from ..batch import check_annotation
@@ -89,13 +126,25 @@ def normalize_cmd(
         fail("-: standard input is read alone and written to standard output")
     if report is not None and report.suffix.lower() not in (".json", ".csv"):
         fail(f"{report}: the report must be a .json or .csv file")
+    if resume and (out_dir is None or dry_run):
+        fail("--resume needs --out-dir (and no --dry-run): only outputs written there can be skipped")
+    if dask is not None and jobs > 1:
+        fail("--jobs and --dask exclude each other: the Dask cluster has the workers")
+    if dask is not None and "-" in paths:
+        fail("-: standard input cannot be sent to Dask workers; normalize it without --dask")
     try:
         fmt = check_annotation(annotate or False)
     except ValueError as exc:
         fail(f"--annotate: {exc}")
+    check_quiet_verbose(quiet, verbose)
+    client = connect_dask(dask) if dask is not None else None
     g = open_glossary()
     try:
-        with Progress(transient=True, disable=not sys.stderr.isatty(), console=err) as bar:
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            Progress(transient=True, disable=quiet or not sys.stderr.isatty(), console=err) as bar,
+        ):
+            warnings.simplefilter("always")
             shown: list[TaskID] = []
 
             def tick(done: int, total: int) -> None:
@@ -108,10 +157,19 @@ def normalize_cmd(
             result = g.normalize_files(
                 paths, out_dir=out_dir, in_place=in_place, backup=backup, dry_run=dry_run, glob=glob,
                 workers=jobs, min_score=min_score, annotate=fmt or False, expand_aliases=expand_aliases,
-                suggest=suggest, keep_mentions=report is not None, progress=tick,
+                suggest=suggest, keep_mentions=report is not None, progress=tick, client=client, resume=resume,
             )
+    except Exception as exc:
+        from ..errors import GlossaryError
+
+        if client is None or isinstance(exc, GlossaryError):
+            raise
+        fail(f"--dask {dask}: the run failed ({type(exc).__name__}: {' '.join(str(exc).split())})")
     finally:
         g.close()
+        if client is not None:
+            client.close()
+    report_messages([str(w.message) for w in caught], quiet=quiet, verbose=verbose)
     for f in result.files:
         if f.output is not None:
             sys.stdout.buffer.write(f.output)
@@ -128,19 +186,39 @@ def normalize_cmd(
     if report is not None:
         result.write(report)
     errors = result.errors
-    for f in errors:
-        err.print(f"glossary: error: {f.message}", markup=False)
+    report_messages([str(f.message) for f in errors], quiet=quiet, verbose=verbose, label="error")
     summary = result.summary
     if ((out_dir is not None or in_place) and not dry_run) or report is not None:
         files = summary["files"]
+        skipped = sum(f.skipped for f in result.files)
         err.print(
             f"glossary: {files} file{'s' if files != 1 else ''}, {summary['changed']} changed, "
             f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
-            f"{summary['mentions']} mentions",
+            f"{summary['mentions']} mentions" + (f", {skipped} already complete (skipped)" if skipped else ""),
             markup=False,
         )
     if errors:
         raise typer.Exit(2)
+
+
+def connect_dask(address: str) -> Client:
+    """A client of the scheduler at ``address``, or one line and exit code 2.
+
+    Dask is imported only here, so a run without ``--dask`` never loads it.  How long a
+    connection is tried is Dask's ``distributed.comm.timeouts.connect`` (30 s; the
+    environment variable ``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT`` sets it).
+    """
+    from ..batch import DASK_MISSING
+
+    try:
+        from distributed import Client
+    except ImportError:
+        fail(f"--dask: {DASK_MISSING}")
+    try:
+        return Client(address, set_as_default=False)
+    except (OSError, ValueError, TypeError) as exc:  # TimeoutError is an OSError
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        fail(f"--dask {address}: cannot reach the Dask scheduler ({reason})")
 
 
 # --------------------------------------------------------------------------
@@ -236,4 +314,4 @@ def fix_optional_annotate(argv: list[str]) -> list[str]:
     return out
 
 
-__all__ = ["fix_optional_annotate", "normalize_cmd", "review_cmd"]
+__all__ = ["connect_dask", "fix_optional_annotate", "normalize_cmd", "review_cmd"]

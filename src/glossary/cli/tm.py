@@ -13,9 +13,22 @@ import typer
 from rich.table import Table
 
 from ..models import DEFAULT_MIN_SIMILARITY, ON_DUPLICATE
-from ._base import app, err, fail, id_argument, open_glossary, out, print_json
+from ._base import (
+    App,
+    QuietOpt,
+    VerboseOpt,
+    app,
+    check_quiet_verbose,
+    err,
+    fail,
+    id_argument,
+    open_glossary,
+    out,
+    print_json,
+    report_messages,
+)
 
-tm_app = typer.Typer(
+tm_app = App(
     help="Translation memory: add, import/export TMX, search, concordance, show, remove.",
     no_args_is_help=True,
     add_completion=False,
@@ -49,21 +62,27 @@ def import_(
         str,
         typer.Option(
             "--on-duplicate",
-            help="A unit whose normalized source is already stored: skip (default), "
-            "update (replace its target) or keep (store both).",
+            help="A unit whose source is already stored: skip (default; keep is the same) stores it "
+            "beside the other unless its target is the same too (a pair is never stored twice); "
+            "update replaces the stored target (the newest translation wins).",
         ),
     ] = "skip",
     source_lang: Annotated[
         str | None, typer.Option("--source-lang", help="Force the source language (default: the file's srclang).")
     ] = None,
     origin: Annotated[str | None, typer.Option("--origin", help="Record this origin on every unit.")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Import a TMX file in one transaction (nothing is imported from a file that fails)."""
+    import warnings
+
+    check_quiet_verbose(quiet, verbose)
     if on_duplicate not in ON_DUPLICATE:
         fail(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}")
-    with open_glossary() as g:
+    with open_glossary() as g, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         show = not quiet and not as_json and err.is_terminal
         if show:
             from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -80,13 +99,15 @@ def import_(
         else:
             g.tm.import_tmx(file, on_duplicate=on_duplicate, source_lang=source_lang, origin=origin)
         report = g.tm.last_import
+    report_messages([str(w.message) for w in caught], quiet=quiet, verbose=verbose)
     assert report is not None
     if as_json:
         print_json(report.as_dict())
         return
     out.print(
         f"{file}: {report.read} units read, {report.added} added, {report.updated} updated, "
-        f"{report.duplicates} duplicates, {report.skipped} skipped "
+        f"{report.duplicates} duplicates, {report.alternatives} other translations of a stored source, "
+        f"{report.skipped} skipped "
         f"({report.incomplete} without both languages) in {report.seconds:.1f}s",
         markup=False,
     )

@@ -26,11 +26,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-from sqlite_utils import Migrations
-
 from ..errors import StoreError
 from ..normalize import normalize
+from ._sqlite_utils import Migrations, sqlite_utils
 from .tm_index import TMStore
 
 #: Environment variable that moves the default store.
@@ -272,38 +270,123 @@ def bundled_is_curated(path: Path) -> bool:
     return not path.name.startswith(BULK_BUNDLED_PREFIX)
 
 
+class StoreConnection(sqlite3.Connection):
+    """A store's SQLite connection; ``read_only`` says why it cannot write (None: it can)."""
+
+    read_only: str | None = None
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why an existing store can only be read (None: it can be written).
+
+    A write needs the file, and -- for SQLite's journal, the WAL and its shared
+    memory -- the folder that holds it: a store on a team share the user may
+    read but not change is opened read-only.  Decided from :func:`os.access`,
+    which knows the user's rights (root's included).
+    """
+    if not os.access(path.parent, os.W_OK):
+        return "its folder is not writable"
+    if not os.access(path, os.W_OK):
+        return "the file is not writable"
+    return None
+
+
+def is_read_only(db: sqlite_utils.Database) -> bool:
+    """Whether this store was opened read-only (:func:`connect`)."""
+    return getattr(db.conn, "read_only", None) is not None
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) and migrate a store; refuse a store from a newer version."""
-    target = str(path)
+    """Open (creating if needed) and migrate a store; refuse a store from a newer version.
+
+    A store the user may read but not write (:func:`read_only_reason`) is opened
+    read-only: ``mode=ro`` when its folder is writable (SQLite can still make the
+    WAL's shared-memory file beside it), else ``immutable=1`` (nothing can be made
+    there; the file is read as it is).  Reads work; a write raises
+    :class:`StoreError` saying the store is read-only.
+    """
+    target = where = str(path)
+    uri = False
+    reason: str | None = None
     if target != ":memory:":
         p = Path(target)
         if p.exists() and p.is_dir():
             raise StoreError(f"{p}: is a directory, not a glossary store")
-        p.parent.mkdir(parents=True, exist_ok=True)
+        if p.exists():
+            reason = read_only_reason(p)
+        else:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        if reason is not None:
+            mode = "mode=ro" if os.access(p.parent, os.W_OK) else "mode=ro&immutable=1"
+            target, uri = f"{p.resolve().as_uri()}?{mode}", True
     try:
-        conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            target, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False, uri=uri,
+            factory=StoreConnection,
+        )
+        if reason is not None:
+            conn.read_only = f"{where}: the store is read-only ({reason}); nothing was changed"
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{target}: not a glossary store ({exc})") from exc
+        raise StoreError(f"{where}: not a glossary store ({exc})") from exc
     db = sqlite_utils.Database(conn)
-    try:
-        check_version(db, target)
+    with _closed_on_refusal(conn, where):
+        check_version(db, where)
         # only a store we accept is switched to WAL: a file we refuse is left as it was
-        if target != ":memory:":
+        if target != ":memory:" and reason is None:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+        if migrations.pending(db) and reason is not None:
+            raise StoreError(f"{where}: this store needs upgrading, but it is read-only ({reason})")
         if migrations.pending(db):
             with write_transaction(db):
                 # re-check inside the lock: another process may have migrated meanwhile
                 if migrations.pending(db):
                     migrations.apply(db)
+    return db
+
+
+@contextmanager
+def _closed_on_refusal(conn: sqlite3.Connection, where: str) -> Iterator[None]:
+    """Close ``conn`` if the store is refused; a SQLite error becomes "not a glossary store"."""
+    try:
+        yield
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(f"{target}: not a glossary store ({exc})") from exc
+        raise StoreError(f"{where}: not a glossary store ({exc})") from exc
     except StoreError:
         conn.close()
         raise
+
+
+def connect_read_only(path: str | Path) -> sqlite_utils.Database:
+    """Open an existing store for reading only (``mode=ro``): what a batch worker uses.
+
+    Nothing is created, migrated or switched to WAL, so many processes (the
+    workers of a Dask cluster) can open one store file without writing to it; a
+    store that needs a migration is refused, since migrating is a write.
+    """
+    target = str(path)
+    if target == ":memory:":
+        raise StoreError(":memory: has no file to open read-only")
+    p = Path(target)
+    if not p.is_file():
+        raise StoreError(f"{p}: no such glossary store" if not p.exists() else f"{p}: not a file")
+    try:
+        conn = sqlite3.connect(
+            p.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT, isolation_level=None,
+            check_same_thread=False, factory=StoreConnection,
+        )
+        conn.read_only = f"{target}: the store was opened read-only; nothing was changed"
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        db = sqlite_utils.Database(conn)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{target}: cannot open the store read-only ({exc})") from exc
+    with _closed_on_refusal(conn, target):
+        check_version(db, target)
+        if migrations.pending(db):
+            raise StoreError(f"{target}: this store needs an upgrade; open it once with write access first")
     return db
 
 
@@ -329,6 +412,9 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     Nested use becomes a savepoint, so library methods compose into one transaction.
     """
     conn = db.conn
+    read_only = getattr(conn, "read_only", None)
+    if read_only is not None:
+        raise StoreError(read_only)
     if conn.in_transaction:
         with db.atomic():
             yield db
@@ -527,6 +613,25 @@ class Store:
             [frequency, entity_id, frequency],
         )
 
+    def move_names(self, from_id: int, to_id: int) -> int:
+        """Give ``to_id`` every spelling of ``from_id`` it lacks (canonical ones become variants);
+        returns how many moved.  Spellings ``to_id`` already has stay with ``from_id``."""
+        cur = self.db.execute(
+            """UPDATE names SET entity_id = :to,
+                   role = CASE role WHEN 'canonical' THEN 'variant' ELSE role END
+               WHERE entity_id = :from
+                 AND text NOT IN (SELECT text FROM names WHERE entity_id = :to)""",
+            {"to": to_id, "from": from_id},
+        )
+        return cur.rowcount
+
+    def set_entity_note(self, entity_id: int, note: str | None) -> None:
+        """Replace an entity's note (None clears it)."""
+        self.db.execute(
+            "UPDATE entities SET note = ?, updated = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
+            [note, entity_id],
+        )
+
     def delete_entity(self, entity_id: int) -> None:
         """Delete an entity; its names go with it (``ON DELETE CASCADE``)."""
         self.db.execute("DELETE FROM entities WHERE id = ?", [entity_id])
@@ -692,6 +797,26 @@ class Store:
             f"SELECT {_NAME_COLS} FROM names "
             "WHERE status = 'suggested' ORDER BY id"
         )
+
+    def names_with_prefix(self, norm_prefix: str, limit: int) -> list[tuple[int, str, str, str, str, str, int]]:
+        """Entities with an approved spelling whose normalized form starts with ``norm_prefix``:
+        ``(entity_id, english, arabic, kind, text, role, length of its norm)``, one row an entity
+        (its shortest such spelling), shortest first, then the most frequent, then by id.
+
+        A range over the ``names_norm`` index (``norm >= p AND norm < p || U+10FFFF``: every
+        string that starts with ``p`` sorts between the two), so the cost follows the names
+        that share the prefix, not the size of the glossary.
+        """
+        rows: list[tuple[int, str, str, str, str, str, int]] = self.db.execute(
+            """SELECT n.entity_id, e.english, e.arabic, e.kind, n.text, n.role, min(length(n.norm)) AS len
+               FROM names n JOIN entities e ON e.id = n.entity_id
+               WHERE n.norm >= ? AND n.norm < ? AND +n.status = 'approved'
+               GROUP BY n.entity_id
+               ORDER BY len, coalesce(e.frequency, 0) DESC, n.entity_id
+               LIMIT ?""",
+            [norm_prefix, norm_prefix + "\U0010ffff", limit],
+        ).fetchall()
+        return rows
 
     # ------------------------------------------------------------------ what the indexes read
     def index_version(self) -> int:

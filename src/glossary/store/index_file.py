@@ -135,16 +135,18 @@ class IndexFile:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: Path, *, store_id: str) -> IndexFile:
+    def open(cls, path: Path, *, store_id: str, read_only: bool = False) -> IndexFile:
         """Open an existing index file, checking its format, its store and its length.
 
-        Raises :class:`IndexCorrupt` when the file is missing or must not be trusted.
+        ``read_only``: never written, even where the folder allows it (a read-only
+        store's index: the workers of a Dask run).  Raises :class:`IndexCorrupt` when
+        the file is missing or must not be trusted.
         """
         try:
             size = path.stat().st_size
         except OSError as exc:
             raise IndexCorrupt(f"{path}: missing ({exc.strerror})") from None
-        writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        writable = not read_only and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
         uri = f"{path.resolve().as_uri()}?mode={'rw' if writable else 'ro'}"
         try:
             conn = _connect(uri)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from typing import Any
 
-import sqlite_utils
+from ._sqlite_utils import sqlite_utils
 
 #: The columns of a unit row as the TMX import writes it (:meth:`TMStore.insert_rows`) and a
 #: JSON Lines dump restores it, in this order.
@@ -32,7 +32,9 @@ _SIDE = "CASE WHEN source_lang = ? THEN source_norm ELSE target_norm END"
 
 
 def _phrase(text: str) -> str:
-    """An FTS5 phrase: the words of ``text`` in a row."""
+    """An FTS5 phrase: the words of ``text`` in a row; a trailing ``*`` makes the last a prefix."""
+    if text.endswith("*"):
+        return f'"{text[:-1]}"*'
     return f'"{text}"'
 
 
@@ -223,7 +225,8 @@ class TMStore:
         return rows
 
     def holding_phrases(self, parts: Sequence[str | Sequence[str]], limit: int) -> list[tuple[Any, ...]]:
-        """Units holding every part, newest first: a part is a phrase, or phrases any one of which will do.
+        """Units holding every part, newest first: a part is a phrase, or phrases any one of which will do
+        (a phrase ending in ``*``: its last word is a prefix).
 
         Rows: ``(id, source, target, source_lang, target_lang, source_norm, target_norm, note,
         origin, updated)``.
