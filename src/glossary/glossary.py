@@ -235,8 +235,9 @@ class Glossary:
         Variants and aliases may be in either script; the language is detected.
         ``frequency`` (how often the name is attested; None: unknown) ranks it
         above rarer entities that match a spelling equally well.  ``alone``
-        (``"always"``, ``"never"``; None: the recognizer decides) says whether its
-        one-word spellings may be a mention on their own in running text
+        (``"always"``, ``"never"``, ``"stored"``; None: the recognizer decides) says whether
+        its one-word spellings may be a mention on their own in running text, and
+        ``"stored"`` that running text finds its spellings only as stored
         (:mod:`glossary.recognition`, "The precision guard").
         """
         english, arabic = check_canonical(english, arabic)
@@ -271,7 +272,7 @@ class Glossary:
         """Record another spelling of an entity; returns the name id (existing one if known).
 
         ``alone``: may the spelling be a mention on its own in running text
-        (``"always"``, ``"never"``; None: the recognizer decides).
+        (``"always"``, ``"never"``, ``"stored"``: only as stored; None: the recognizer decides).
         """
         alone = check_alone(alone)
         if role not in ROLES:
@@ -283,11 +284,15 @@ class Glossary:
             return self._insert_name(entity_id, text, role, status, source, alone=alone)
 
     def set_alone(self, name_id: int, alone: str | None) -> None:
-        """Say whether a spelling may be a mention on its own: ``"always"``, ``"never"``, or None (decide).
+        """Say whether a spelling may be a mention on its own: ``"always"``, ``"never"``,
+        ``"stored"``, or None (decide).
 
         For a name that is also an ordinary word (صور: Tyre and "pictures"), ``"never"``
         keeps it from being found except inside a longer name; ``"always"`` makes a
-        name the guard would doubt a mention wherever it stands.
+        name the guard would doubt a mention wherever it stands; ``"stored"`` lets running
+        text find it only as stored (up to orthography), not respelled, while ``lookup``
+        still answers respellings (the bundled news lists: ten thousand small places and
+        people whose respellings collide with ordinary words).
         """
         alone = check_alone(alone)
         with self._write():

@@ -147,7 +147,8 @@ _Alone = Annotated[
     str | None,
     typer.Option(
         "--alone",
-        help="May a one-word spelling be a name on its own in running text: always, never, or auto "
+        help="May a one-word spelling be a name on its own in running text: always, never, stored "
+        "(only as stored: running text does not take a respelling for it), or auto "
         "(default: the recognizer decides; a common word needs a title before it).",
     ),
 ]

@@ -226,6 +226,40 @@ def m006_index_log(db: sqlite_utils.Database) -> None:
     db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('store_id', lower(hex(randomblob(16))))")
 
 
+#: m005's check on ``names.alone``, and m007's.
+_ALONE_CHECK_M005 = "CHECK (alone IS NULL OR alone IN ('always', 'never'))"
+_ALONE_CHECK_M007 = "CHECK (alone IS NULL OR alone IN ('always', 'never', 'stored'))"
+
+
+@_migration
+def m007_alone_stored(db: sqlite_utils.Database) -> None:
+    """``names.alone`` may be ``'stored'``: the spelling is found in running text only as stored.
+
+    Up to orthography; a respelling nobody stored is not taken for it, though ``lookup``
+    still answers it.  The bundled news lists (``scripts/build_news.py``) are stored so.
+    SQLite cannot change a column's CHECK, so ``names`` is rebuilt (SQLite's
+    documented twelve steps): a copy with the wider check, the rows, then its indexes
+    and triggers as they were.  Ids, rows and the change counters are unchanged (the
+    copy fires no trigger), so an index file stays current.
+    """
+    table_sql, = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'names'").fetchone()
+    if _ALONE_CHECK_M005 not in table_sql:
+        raise StoreError(f"unexpected names table, cannot migrate: {table_sql}")
+    others = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'names' AND type IN ('index', 'trigger') AND sql IS NOT NULL"
+    ).fetchall()]
+    new_sql = table_sql.replace(_ALONE_CHECK_M005, _ALONE_CHECK_M007)
+    new_sql = new_sql.replace("CREATE TABLE names", "CREATE TABLE names_m007", 1).replace(
+        'CREATE TABLE "names"', "CREATE TABLE names_m007", 1
+    )
+    db.execute(new_sql)
+    db.execute("INSERT INTO names_m007 SELECT * FROM names")
+    db.execute("DROP TABLE names")
+    db.execute("ALTER TABLE names_m007 RENAME TO names")
+    for sql in others:
+        db.execute(sql)
+
+
 def default_path() -> Path:
     """The per-user store: ``$GLOSSARY_DB`` if set, else the platform's user data folder.
 
