@@ -50,16 +50,43 @@ def console_script() -> str:
     return found
 
 
+@pytest.fixture(scope="session")
+def default_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A default store as first use leaves it (bundled glossary loaded, index file written), made once.
+
+    Copied by :func:`cli` to each test's default store: first use costs seconds (about
+    fourteen thousand bundled entities and their index), and most tests only need a
+    default store.  Tests of first use itself name another store with ``GLOSSARY_DB``
+    (or ``--db``), which is still created for real.
+    """
+    path = tmp_path_factory.mktemp("default-template") / "default.db"
+    g = Glossary.open(path, defaults=True)
+    g.lookup("موسكو")  # writes the index file beside it
+    g.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    g.close()
+    return path
+
+
+def copy_store(source: Path, target: Path) -> None:
+    """Copy a closed store and its index file (``NAME.index``) as first use would have left them."""
+    shutil.copyfile(source, target)
+    index = source.with_name(source.name + ".index")
+    if index.exists():
+        shutil.copyfile(index, target.with_name(target.name + ".index"))
+
+
 @pytest.fixture
-def cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+def cli(tmp_path: Path, default_template: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the installed console script from a directory outside the repo.
 
     The default store is redirected into tmp_path with GLOSSARY_DB, so tests never
-    touch the user's real store.
+    touch the user's real store; it starts as a copy of :func:`default_template`.
     """
     exe = console_script()
     workdir = tmp_path / "elsewhere"
     workdir.mkdir(exist_ok=True)
+    if not (tmp_path / "default.db").exists():
+        copy_store(default_template, tmp_path / "default.db")
 
     def run(
         *args: str, input: str | bytes | None = None, env: dict[str, str] | None = None, cwd: Path | None = None

@@ -72,18 +72,19 @@ def test_a_write_by_another_process_is_seen_by_the_next_lookup(store: Path, cli:
     idx = index_path(store)
     inode = idx.stat().st_ino
     with Glossary.open(store) as g:
-        assert _top(g, "زيلينسكي") != ("Volodymyr Zelenskyy", 100.0)
-        r = cli("--db", str(store), "add", "Volodymyr Zelenskyy", "فولوديمير زيلينسكي", "--kind", "person",
-                "--variant", "زيلينسكي")
+        # (a name the bundled glossary does not hold)
+        assert _top(g, "يرماك") != ("Andriy Yermak", 100.0)
+        r = cli("--db", str(store), "add", "Andriy Yermak", "أندريه يرماك", "--kind", "person",
+                "--variant", "يرماك")
         assert r.returncode == 0, r.stderr
         # this process sees the other's write at its next lookup, and in running text
-        assert _top(g, "زيلينسكي") == ("Volodymyr Zelenskyy", 100.0)
-        mentions = g.find_mentions("والتقى الرئيس زيلينسكي بالوفد")
-        assert [m.english for m in mentions] == ["Volodymyr Zelenskyy"]
+        assert _top(g, "يرماك") == ("Andriy Yermak", 100.0)
+        mentions = g.find_mentions("والتقى المسؤول يرماك بالوفد")
+        assert [m.english for m in mentions] == ["Andriy Yermak"]
     # a third process finds it too; the file was brought up to date in place, not rebuilt
-    r = cli("--db", str(store), "lookup", "فولوديمير زيلنسكي")
+    r = cli("--db", str(store), "lookup", "أندري يرماك")
     assert r.returncode == 0, r.stderr
-    assert "Volodymyr Zelenskyy" in r.stdout
+    assert "Andriy Yermak" in r.stdout
     assert idx.stat().st_ino == inode
 
 

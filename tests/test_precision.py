@@ -317,6 +317,39 @@ def test_alone_column_of_an_import(tmp_path: Path) -> None:
     g.close()
 
 
+def test_alone_stored_running_text_finds_only_stored_spellings(tmp_path: Path) -> None:
+    """``alone = 'stored'``: a respelling nobody stored is not a mention, ``lookup`` still answers it;
+    the same name imported in bulk without the setting is found respelled (a user's own list)."""
+    text = "وقال فلاديمير بوتن في تصريح للصحفيين"
+    exact = "وقال فلاديمير بوتين في تصريح للصحفيين"
+    found = {}
+    for alone in ("", "stored"):
+        csv = tmp_path / f"putin{alone}.csv"
+        csv.write_text(f"english,arabic,kind,alone\nVladimir Putin,فلاديمير بوتين,person,{alone}\n", encoding="utf-8")
+        g = Glossary.open(tmp_path / f"putin{alone}.db")
+        g.import_file(csv)  # in bulk, both times
+        assert {n.alone for e in g.entities() for n in e.names} == {alone or None}
+        assert [m.english for m in g.lookup("فلاديمير بوتن", limit=1)] == ["Vladimir Putin"]
+        assert [(m.surface, m.english) for m in g.find_mentions(exact)] == [("فلاديمير بوتين", "Vladimir Putin")]
+        found[alone] = [(m.surface, m.english, m.stored) for m in g.find_mentions(text)]
+        g.close()
+    assert found[""] == [("فلاديمير بوتن", "Vladimir Putin", False)]
+    assert found["stored"] == []
+
+
+def test_alone_stored_through_set_alone_and_the_console_script(cli, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    r = cli("--db", db, "add", "Vladimir Putin", "فلاديمير بوتين", "--kind", "person", "--alone", "stored")
+    assert r.returncode == 0, r.stderr
+    g = Glossary.open(db)
+    (eid,) = [e.id for e in g.entities()]
+    assert {n.alone for n in g.entity(eid).names} == {"stored"}
+    assert g.find_mentions("وقال فلاديمير بوتن في تصريح للصحفيين") == []
+    g.set_alone(ar_name_id(g, "Vladimir Putin", "فلاديمير بوتين"), None)
+    assert [m.english for m in g.find_mentions("وقال فلاديمير بوتن في تصريح للصحفيين")] == ["Vladimir Putin"]
+    g.close()
+
+
 def test_bad_alone_values_are_input_errors(tmp_path: Path) -> None:
     g = Glossary.open(tmp_path / "x.db")
     with pytest.raises(InputError, match="alone"):

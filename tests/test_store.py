@@ -35,6 +35,31 @@ def test_store_from_older_version_is_upgraded_and_keeps_data(tmp_path: Path) -> 
     assert g.lookup("موسكو")[0].english == "Moscow"
 
 
+def test_store_of_m006_gets_alone_stored_and_keeps_rows_indexes_and_triggers(tmp_path: Path) -> None:
+    """m007 rebuilds ``names`` with the wider check: rows, ids, indexes, triggers and the change log kept."""
+    path = old_store(tmp_path / "m006.db", stop_before="m007_alone_stored")
+    db = sqlite_utils.Database(path)
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("UPDATE names SET alone = 'stored'")
+    schema = sorted(db.execute("SELECT type, name FROM sqlite_master WHERE tbl_name = 'names'").fetchall())
+    log = db.execute("SELECT count(*) FROM index_log").fetchone()[0]
+    db.close()
+
+    g = Glossary.open(path)
+    assert g.stats()["schema"][-1] == "m007_alone_stored"
+    assert sorted(g.db.execute("SELECT type, name FROM sqlite_master WHERE tbl_name = 'names'").fetchall()) == schema
+    assert g.db.execute("SELECT count(*) FROM index_log").fetchone()[0] == log  # the copy fired no trigger
+    (moscow,) = g.lookup("موسكو")
+    (name,) = [n for n in g.entity(moscow.entity_id).names if n.text == "موسكو"]
+    assert name.id == 1
+    g.set_alone(name.id, "stored")
+    assert [n.alone for n in g.entity(moscow.entity_id).names] == ["stored"]
+    g.add_variant(moscow.entity_id, "مسكو")  # the triggers are back: the index follows the new spelling
+    assert g.lookup("مسكو")[0].english == "Moscow"
+    assert g.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    g.close()
+
+
 def test_store_from_newer_version_is_refused_with_clear_message(tmp_path: Path, cli) -> None:
     path = tmp_path / "new.db"
     Glossary.open(path).close()

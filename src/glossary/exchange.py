@@ -90,6 +90,10 @@ class _ImportRun:
     totals: dict[int, int] = field(default_factory=dict)
     #: undoes what the current row added to the maps above, if the row is skipped
     pending: list[Callable[[], object]] = field(default_factory=list)
+    #: normalized English spellings whose stored entities this import leaves alone
+    protected: frozenset[str] = frozenset()
+    #: False: rows of entities not stored are skipped (only spellings are added)
+    add_entities: bool = True
 
 
 def import_file(
@@ -102,6 +106,8 @@ def import_file(
     source: str | None = None,
     columns: dict[str, str] | None = None,
     curated: bool = False,
+    protected: frozenset[str] = frozenset(),
+    add_entities: bool = True,
 ) -> int:
     """Import a glossary file; returns the entities imported (added + updated + merged).
 
@@ -141,6 +147,11 @@ def import_file(
     (:class:`GlossaryWarning` and ``last_import.bad_rows``).  A file that
     cannot be read (not UTF-8, malformed XML, an XML entity declaration)
     always imports nothing.
+
+    For updating the bundled glossary (:meth:`Glossary.load_defaults`), CSV rows whose
+    English is one of ``protected`` (normalized English spellings of entities a person
+    edited) are skipped, and so are rows of entities not stored when ``add_entities`` is
+    False.
     """
     if on_conflict not in ON_CONFLICT:
         raise InputError(f"unknown on_conflict {on_conflict!r}; use one of {', '.join(ON_CONFLICT)}")
@@ -154,6 +165,7 @@ def import_file(
     if not formats.FORMATS[fmt][1]:
         raise InputError(f"cannot import format {fmt!r}", path)
     run = _ImportRun(ImportReport(str(path)), str(path), on_conflict, source, curated)
+    run.protected, run.add_entities = protected, add_entities
     if fmt == "jsonl":
         records = formats.read_jsonl(path)
         _import_items(g, records, run, skip_bad_rows, lambda obj: _import_record(g, obj, run))
@@ -342,7 +354,13 @@ def _import_row(g: Glossary, row: dict[str, str], run: _ImportRun) -> None:
     aliases = formats.split_list(row.get("aliases"))
     report = run.report
     w = g.writer
+    if run.protected and normalize(english, "en") in run.protected:
+        report.skipped += 1
+        return
     existing, merge = _conflict(g, english, arabic, run)
+    if existing is None and not run.add_entities:
+        report.skipped += 1
+        return
     if existing is None:
         eid = g.store.insert_entity(english, arabic, kind or "other", note, row_source, frequency)
         w.insert_name(eid, english, "canonical", "approved", row_source, curated=run.curated, alone=alone)

@@ -148,20 +148,48 @@ class Glossary:
     def __repr__(self) -> str:
         return f"<Glossary {self.path}>"
 
-    def load_defaults(self) -> int:
-        """Import the bundled glossary once per store; returns entities added (0 if done before)."""
-        from . import store
+    def load_defaults(self, *, update: bool = False) -> int:
+        """Import the bundled glossary once per store; returns entities added (0 if done before).
 
-        if self.store.defaults_loaded():  # (a read-only store is opened without a write)
+        ``update``: bring a store filled by an older version up to the bundled files of
+        this one (``glossary update-defaults``, ``glossary init --defaults``).  A bundled
+        file the store has not loaded adds its entities; a file it loaded in another
+        version adds only spellings.  Entities a person created or changed since the
+        bundled glossary was loaded (fields, names added or removed) are left as they are,
+        and so is every entity one of whose English spellings they hold.  Files loaded in
+        the same version are not read again.  The generated lists (``news-*.csv``) are
+        imported as a bulk import (:func:`glossary.store.bundled_is_curated`).
+        """
+        import hashlib
+
+        from . import exchange, store
+
+        if not update and self.store.defaults_loaded():  # (a read-only store is opened without a write)
             return 0
         with self._write():
-            if self.store.defaults_loaded():
+            loaded_at = self.store.defaults_loaded_at()
+            if loaded_at is not None and not update:
                 return 0
+            recorded = self.store.defaults_files()
+            if recorded is None:
+                recorded = {} if loaded_at is None else dict.fromkeys(store.LEGACY_BUNDLED_FILES, "")
+            protected: frozenset[str] = frozenset()
+            if loaded_at is not None:
+                protected = frozenset(self.store.english_norms_of(self.store.entities_changed_since(loaded_at)))
             added = 0
+            digests: dict[str, str] = {}
             for path in store.bundled_files():
-                self.import_file(path, on_conflict="update", source=f"bundled:{path.name}", curated=True)
+                digest = digests[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+                if recorded.get(path.name) == digest:
+                    continue
+                exchange.import_file(
+                    self, path, on_conflict="update", source=f"bundled:{path.name}",
+                    curated=store.bundled_is_curated(path), protected=protected,
+                    add_entities=path.name not in recorded,
+                )
                 assert self.last_import is not None
                 added += self.last_import.added
+            self.store.set_defaults_files(digests)
             self.store.mark_defaults_loaded()
         return added
 
@@ -207,8 +235,9 @@ class Glossary:
         Variants and aliases may be in either script; the language is detected.
         ``frequency`` (how often the name is attested; None: unknown) ranks it
         above rarer entities that match a spelling equally well.  ``alone``
-        (``"always"``, ``"never"``; None: the recognizer decides) says whether its
-        one-word spellings may be a mention on their own in running text
+        (``"always"``, ``"never"``, ``"stored"``; None: the recognizer decides) says whether
+        its one-word spellings may be a mention on their own in running text, and
+        ``"stored"`` that running text finds its spellings only as stored
         (:mod:`glossary.recognition`, "The precision guard").
         """
         english, arabic = check_canonical(english, arabic)
@@ -243,7 +272,7 @@ class Glossary:
         """Record another spelling of an entity; returns the name id (existing one if known).
 
         ``alone``: may the spelling be a mention on its own in running text
-        (``"always"``, ``"never"``; None: the recognizer decides).
+        (``"always"``, ``"never"``, ``"stored"``: only as stored; None: the recognizer decides).
         """
         alone = check_alone(alone)
         if role not in ROLES:
@@ -255,11 +284,15 @@ class Glossary:
             return self._insert_name(entity_id, text, role, status, source, alone=alone)
 
     def set_alone(self, name_id: int, alone: str | None) -> None:
-        """Say whether a spelling may be a mention on its own: ``"always"``, ``"never"``, or None (decide).
+        """Say whether a spelling may be a mention on its own: ``"always"``, ``"never"``,
+        ``"stored"``, or None (decide).
 
         For a name that is also an ordinary word (صور: Tyre and "pictures"), ``"never"``
         keeps it from being found except inside a longer name; ``"always"`` makes a
-        name the guard would doubt a mention wherever it stands.
+        name the guard would doubt a mention wherever it stands; ``"stored"`` lets running
+        text find it only as stored (up to orthography), not respelled, while ``lookup``
+        still answers respellings (the bundled news lists: ten thousand small places and
+        people whose respellings collide with ordinary words).
         """
         alone = check_alone(alone)
         with self._write():

@@ -26,7 +26,10 @@ ON_DUPLICATE: tuple[str, ...] = ("skip", "update", "keep")
 #: segment: not the name score of :data:`glossary.matching.DEFAULT_MIN_SCORE`).
 DEFAULT_MIN_SIMILARITY = 70.0
 #: Settings of a spelling's ``alone``: may it be a mention on its own in running text?
-ALONE: tuple[str, ...] = ("always", "never")
+#: ``always``, ``never`` (only inside a longer name), ``stored`` (in running text only as
+#: stored, up to orthography: a respelling nobody stored is not taken for it, though
+#: ``lookup`` still finds it); None: the recognizer's precision guard decides.
+ALONE: tuple[str, ...] = ("always", "never", "stored")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,14 +162,14 @@ def check_kind(kind: str) -> None:
 
 
 def check_alone(alone: str | None) -> str | None:
-    """Refuse an ``alone`` setting other than "always", "never" or None ("" and "auto" mean None)."""
+    """Refuse an ``alone`` setting other than "always", "never", "stored" or None ("" and "auto" mean None)."""
     if alone is None:
         return None
     value = alone.strip().lower()
     if value in ("", "auto"):
         return None
     if value not in ALONE:
-        raise InputError(f"unknown alone setting {alone!r}; use always, never or auto")
+        raise InputError(f"unknown alone setting {alone!r}; use always, never, stored or auto")
     return value
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Literal
 
 from pyarabic import araby
@@ -159,8 +160,12 @@ def _latin_pass(text: str) -> str:
     return collapse_spaces(text)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str, lang: Lang | None = None) -> str:
     """Normalize a spelling in either script (detected when ``lang`` is None).
+
+    Cached (the last 65,536 spellings): an import normalizes each spelling for the
+    store, its duplicate checks and the index, and running text repeats its words.
 
     >>> normalize("Kim Jong-un"), normalize("كيم جونغ-أون")
     ('kim jong un', 'كيم جونغ اون')

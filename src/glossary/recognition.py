@@ -75,6 +75,12 @@ mention of one word standing alone needs evidence:
 * a spelling stored nowhere must be rare, and look more like a name than like an
   ordinary word, or differ from a stored spelling only within a sound class
   (:data:`SAME_SOUNDS_SCORE`);
+* a spelling stored nowhere is not taken for a name whose spelling says ``alone =
+  'stored'`` (whatever its length): only its stored spellings, up to orthography, are
+  found in running text, while ``lookup`` still answers respellings.  The bundled news
+  lists are stored so (``scripts/build_news.py``: ten thousand small places and people,
+  whose respellings collide with ordinary words: الجارين "the neighbours" is not غريان
+  Gharyan); a user's own bulk import is not;
 * a word just above the common threshold
   (:data:`~glossary.common_words.NAMELIKE_ZIPF`: names often written in news, أدامز
   Adams, أجاثا Agatha) may still be a name, stored in bulk or not, when its letters
@@ -403,7 +409,7 @@ class NameRow:
     lang: str
     role: str
     norm: str
-    alone: str | None = None  #: 'always', 'never', or None (the precision guard decides)
+    alone: str | None = None  #: 'always', 'never', 'stored' (only as stored), or None (the guard decides)
     curated: bool = True  #: added or approved by a person (False: a bulk import)
 
 
@@ -740,7 +746,7 @@ class Recognizer:
                 score = hit.score
         if ambiguous:  # the guard judges the spelling: what any of its owners says for it
             alones = {e.name.alone for e in top}
-            alone = "always" if "always" in alones else "never" if alones == {"never"} else None
+            alone = "always" if "always" in alones else alones.pop() if len(alones) == 1 else None
             name = NameRow(name.name_id, name.entity_id, name.text, name.lang, name.role, name.norm,
                            alone, any(e.name.curated for e in top))
         if name.role == "alias":
@@ -846,7 +852,8 @@ class Recognizer:
                 alone = [c for c in alone if not c.attributive]
             for c in alone:
                 out.append(_Candidate(i, i, c.skip, c.prefix, c.info, c.name, c.needs_context))
-        return out
+        # a respelling nobody stored of a spelling found only as stored (the bundled news lists)
+        return [c for c in out if c.info.stored or c.name is None or c.name.alone != "stored"]
 
     def _alone(self, token: str, w: _Word, floor: float) -> list[_Candidate]:
         """What one word resolves to on its own, one candidate per reading (word indexes left 0)."""

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 #: Options whose value is one of a few words, or better named than by the parameter.
 _METAVARS = {
-    "on_duplicate": "skip|update|keep", "on_conflict": "update|skip|fail", "alone": "always|never|auto",
+    "on_duplicate": "skip|update|keep", "on_conflict": "update|skip|fail", "alone": "always|never|stored|auto",
     "status": "approved|suggested", "direction": "ar-en|en-ar", "fmt": "FORMAT", "variant": "TEXT",
     "alias": "TEXT", "english": "TEXT", "arabic": "TEXT", "text": "TEXT", "note": "TEXT",
     "source_lang": "LANG", "target_lang": "LANG", "columns": "FIELD=HEADER,...",

@@ -112,9 +112,34 @@ def init(
     target = path or state.db
     check_store_folder(target)
     with Glossary.open(target, defaults=defaults or target is None) as g:
+        if defaults:  # a store filled by an older version gets this version's bundled entries
+            g.load_defaults(update=True)
         s = g.stats()
     where = target or default_path()
     out.print(f"{where}: {s['entities']} entities, {s['names']} names, {s['tm_units']} TM units", markup=False)
+
+
+@app.command("update-defaults")
+def update_defaults(
+    path: Annotated[
+        Path | None, typer.Argument(help="The store to update (default: the per-user store).", dir_okay=False)
+    ] = None,
+) -> None:
+    """Add this version's bundled entries to a store filled by an older one; your own edits stay as they are."""
+    from ..glossary import Glossary
+    from ..store import default_path
+
+    target = path or state.db
+    with Glossary.open(target) as g:
+        before = g.stats()
+        added = g.load_defaults(update=True)
+        s = g.stats()
+    where = target or default_path()
+    out.print(
+        f"{where}: {added} entities and {s['names'] - before['names']} names added from the bundled glossary; "
+        f"{s['entities']} entities, {s['names']} names",
+        markup=False,
+    )
 
 
 #: ``--alone`` of ``add`` and ``add-variant``.
@@ -122,7 +147,8 @@ _Alone = Annotated[
     str | None,
     typer.Option(
         "--alone",
-        help="May a one-word spelling be a name on its own in running text: always, never, or auto "
+        help="May a one-word spelling be a name on its own in running text: always, never, stored "
+        "(only as stored: running text does not take a respelling for it), or auto "
         "(default: the recognizer decides; a common word needs a title before it).",
     ),
 ]

@@ -17,6 +17,7 @@ on SQLite's busy timeout instead of failing or corrupting the file.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -225,6 +226,40 @@ def m006_index_log(db: sqlite_utils.Database) -> None:
     db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('store_id', lower(hex(randomblob(16))))")
 
 
+#: m005's check on ``names.alone``, and m007's.
+_ALONE_CHECK_M005 = "CHECK (alone IS NULL OR alone IN ('always', 'never'))"
+_ALONE_CHECK_M007 = "CHECK (alone IS NULL OR alone IN ('always', 'never', 'stored'))"
+
+
+@_migration
+def m007_alone_stored(db: sqlite_utils.Database) -> None:
+    """``names.alone`` may be ``'stored'``: the spelling is found in running text only as stored.
+
+    Up to orthography; a respelling nobody stored is not taken for it, though ``lookup``
+    still answers it.  The bundled news lists (``scripts/build_news.py``) are stored so.
+    SQLite cannot change a column's CHECK, so ``names`` is rebuilt (SQLite's
+    documented twelve steps): a copy with the wider check, the rows, then its indexes
+    and triggers as they were.  Ids, rows and the change counters are unchanged (the
+    copy fires no trigger), so an index file stays current.
+    """
+    table_sql, = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'names'").fetchone()
+    if _ALONE_CHECK_M005 not in table_sql:
+        raise StoreError(f"unexpected names table, cannot migrate: {table_sql}")
+    others = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'names' AND type IN ('index', 'trigger') AND sql IS NOT NULL"
+    ).fetchall()]
+    new_sql = table_sql.replace(_ALONE_CHECK_M005, _ALONE_CHECK_M007)
+    new_sql = new_sql.replace("CREATE TABLE names", "CREATE TABLE names_m007", 1).replace(
+        'CREATE TABLE "names"', "CREATE TABLE names_m007", 1
+    )
+    db.execute(new_sql)
+    db.execute("INSERT INTO names_m007 SELECT * FROM names")
+    db.execute("DROP TABLE names")
+    db.execute("ALTER TABLE names_m007 RENAME TO names")
+    for sql in others:
+        db.execute(sql)
+
+
 def default_path() -> Path:
     """The per-user store: ``$GLOSSARY_DB`` if set, else the platform's user data folder.
 
@@ -250,9 +285,23 @@ def bundled_data_dir() -> Path:
     raise StoreError("bundled data not found: the glossary package is incomplete")
 
 
+#: Bundled files named ``news-*.csv`` are large generated lists (scripts/build_news.py):
+#: they are imported as a bulk import (``curated`` false), so that an ordinary word among
+#: their names (صور Tyre, العين Al Ain) is not taken for a name on its own in running text.
+BULK_BUNDLED_PREFIX = "news-"
+#: The bundled files of the versions before the news lists: a store marked ``defaults_loaded``
+#: without a ``defaults_files`` record loaded these.
+LEGACY_BUNDLED_FILES = ("entities.csv", "places.csv")
+
+
 def bundled_files() -> list[Path]:
     """The bundled glossary files, in load order (curated entities before generated places)."""
     return sorted(bundled_data_dir().glob("*.csv"))
+
+
+def bundled_is_curated(path: Path) -> bool:
+    """Whether a bundled file's spellings were checked by a person (see :data:`BULK_BUNDLED_PREFIX`)."""
+    return not path.name.startswith(BULK_BUNDLED_PREFIX)
 
 
 class StoreConnection(sqlite3.Connection):
@@ -458,7 +507,48 @@ class Store:
         return self.db.execute("SELECT value FROM meta WHERE key = 'defaults_loaded'").fetchone() is not None
 
     def mark_defaults_loaded(self) -> None:
-        self.db.execute(f"INSERT INTO meta(key, value) VALUES ('defaults_loaded', {_NOW})")
+        """Note the bundled glossary as loaded now (again, after an update)."""
+        self.db.execute(f"INSERT OR REPLACE INTO meta(key, value) VALUES ('defaults_loaded', {_NOW})")
+
+    def defaults_loaded_at(self) -> str | None:
+        """When the bundled glossary was last loaded or updated (an ISO time), or None."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'defaults_loaded'").fetchone()
+        return str(row[0]) if row else None
+
+    def defaults_files(self) -> dict[str, str] | None:
+        """The bundled files loaded into this store and their SHA-256, or None if not recorded."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'defaults_files'").fetchone()
+        return dict(json.loads(row[0])) if row else None
+
+    def set_defaults_files(self, files: dict[str, str]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('defaults_files', ?)", [json.dumps(files, sort_keys=True)]
+        )
+
+    def entities_changed_since(self, when: str) -> set[int]:
+        """Entities created or changed after ``when``, or given a spelling after it: a person's edits
+        since the bundled glossary was loaded."""
+        rows = self.db.execute(
+            """SELECT id FROM entities WHERE created > :t OR updated > :t
+               UNION SELECT entity_id FROM names WHERE created > :t""",
+            {"t": when},
+        )
+        return {int(r[0]) for r in rows}
+
+    def english_norms_of(self, entity_ids: set[int]) -> set[str]:
+        """The normalized English spellings (any role) of these entities."""
+        out: set[str] = set()
+        ids = sorted(entity_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                str(r[0])
+                for r in self.db.execute(
+                    f"SELECT norm FROM names WHERE lang = 'en' AND entity_id IN ({marks})", chunk
+                )
+            )
+        return out
 
     def savepoint(self) -> AbstractContextManager[sqlite_utils.Database]:
         """A savepoint inside the open transaction: what runs in it is undone alone if it raises."""
@@ -706,6 +796,11 @@ class Store:
         )
 
     def delete_name(self, name_id: int) -> None:
+        """Delete a spelling; its entity counts as changed (``updated``), so that an update of the
+        bundled glossary does not put it back."""
+        self.db.execute(
+            f"UPDATE entities SET updated = {_NOW} WHERE id = (SELECT entity_id FROM names WHERE id = ?)", [name_id]
+        )
         self.db.execute("DELETE FROM names WHERE id = ?", [name_id])
 
     def entity_names(self, entity_id: int) -> Iterator[tuple[Any, ...]]:

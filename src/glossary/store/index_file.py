@@ -215,6 +215,7 @@ class IndexFile:
             try:
                 conn.execute("PRAGMA journal_mode = OFF")
                 conn.execute("PRAGMA synchronous = OFF")
+                conn.execute("PRAGMA cache_size = -65536")  # 64 MB: the B-tree is filled out of key order
                 conn.execute("BEGIN")
                 conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                 conn.execute("CREATE TABLE kv (ns TEXT NOT NULL, k NOT NULL, v BLOB NOT NULL, PRIMARY KEY (ns, k)) "
