@@ -337,6 +337,28 @@ def test_alone_stored_running_text_finds_only_stored_spellings(tmp_path: Path) -
     assert found["stored"] == []
 
 
+def test_alone_stored_lookup_answers_only_within_a_sound_class(tmp_path: Path) -> None:
+    """A gazetteer entry marked ``stored`` answers a lookup as stored or respelled within one sound
+    class (score 90 or more), not a surname that only sounds a little like it (كواشيما, Kawashima,
+    is not the town of Kashima): the bundled places would otherwise answer most unknown names."""
+    answers = {}
+    for alone in ("", "stored"):
+        csv = tmp_path / f"places{alone}.csv"
+        csv.write_text(
+            f"english,arabic,kind,alone\nKashima,كاشيما,place,{alone}\nPyongyang,بيونغ يانغ,place,{alone}\n",
+            encoding="utf-8",
+        )
+        g = Glossary.open(tmp_path / f"places{alone}.db")
+        g.import_file(csv)
+        answers[alone] = {q: [(m.english, m.score >= 90.0) for m in g.lookup(q, limit=1)]
+                          for q in ("كاشيما", "كواشيما", "بيونج يانج")}
+        g.close()
+    assert answers[""] == {"كاشيما": [("Kashima", True)], "كواشيما": [("Kashima", False)],
+                           "بيونج يانج": [("Pyongyang", True)]}
+    assert answers["stored"] == {"كاشيما": [("Kashima", True)], "كواشيما": [],
+                                 "بيونج يانج": [("Pyongyang", True)]}
+
+
 def test_alone_stored_through_set_alone_and_the_console_script(cli, tmp_path: Path) -> None:
     db = str(tmp_path / "s.db")
     r = cli("--db", db, "add", "Vladimir Putin", "فلاديمير بوتين", "--kind", "person", "--alone", "stored")

@@ -237,7 +237,8 @@ class Glossary:
         above rarer entities that match a spelling equally well.  ``alone``
         (``"always"``, ``"never"``, ``"stored"``; None: the recognizer decides) says whether
         its one-word spellings may be a mention on their own in running text, and
-        ``"stored"`` that running text finds its spellings only as stored
+        ``"stored"`` that running text finds its spellings only as stored, and a lookup
+        only as stored or respelled within one sound class (score 90 or more)
         (:mod:`glossary.recognition`, "The precision guard").
         """
         english, arabic = check_canonical(english, arabic)
@@ -290,9 +291,11 @@ class Glossary:
         For a name that is also an ordinary word (صور: Tyre and "pictures"), ``"never"``
         keeps it from being found except inside a longer name; ``"always"`` makes a
         name the guard would doubt a mention wherever it stands; ``"stored"`` lets running
-        text find it only as stored (up to orthography), not respelled, while ``lookup``
-        still answers respellings (the bundled news lists: ten thousand small places and
-        people whose respellings collide with ordinary words).
+        text find it only as stored (up to orthography), not respelled, and ``lookup``
+        answer it only as stored or respelled within one sound class (score 90 or more:
+        :data:`glossary.matching.SAME_SOUNDS_SCORE`).  The bundled news lists mark their
+        small places so: ten thousand names whose respellings collide with ordinary words
+        in text, and with the names a translator looks up that the glossary lacks.
         """
         alone = check_alone(alone)
         with self._write():

@@ -143,6 +143,12 @@ ARTICLE_PENALTY = 2.0
 #: Most points a phonetic/fuzzy Arabic match loses when the entity's English
 #: name does not sound like the query (cheap cross-key check, see ``_fit_check``).
 CROSS_WEIGHT = 10.0
+#: A spelling marked ``alone='stored'`` answers a lookup only at this score or more: as stored,
+#: up to orthography, or respelled within one sound class (سيرجي / سيرغي).  The ten thousand
+#: places of the bundled gazetteer would otherwise answer most names the glossary does not hold
+#: (a surname looked up finds some small town that sounds like it).  The recognizer asks the same
+#: of a one-word spelling stored nowhere that looks more like an ordinary word than like a name.
+SAME_SOUNDS_SCORE = 90.0
 #: How many of the best entities get the cross-script check at a time (see ``_fit_check``).
 CROSS_POOL = 20
 #: Most entities checked for one lookup: beyond them, scores stay unchecked.
@@ -211,6 +217,9 @@ class NameRecord:
     role: str
     #: How often the entity is attested (its ``frequency``; 0 when unknown).
     frequency: int = 0
+    #: The least score at which this spelling answers: :data:`SAME_SOUNDS_SCORE` for a spelling
+    #: marked ``alone='stored'`` (a gazetteer entry: only as stored or within its sound class).
+    bar: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,6 +495,7 @@ class Matcher:
         self._role: list[str] = []
         self._lang: list[str] = []
         self._toks: list[tuple[int, ...] | None] = []
+        self._bar: list[float] = []  # slot -> the least score it answers at (see NameRecord.bar)
         self._en_slots: dict[int, list[int]] = {}  # entity -> slots of its English names
         #: entity -> its English names as (words, normalized text, cross key), made when first needed
         self._en_names: dict[int, list[tuple[int, str, str]]] = {}
@@ -497,7 +507,7 @@ class Matcher:
 
     # ------------------------------------------------------------------ the index file
     #: what a stored name is, one entry per slot (read together)
-    _SLOTS = ("_name_id", "_entity", "_text", "_role", "_lang", "_toks")
+    _SLOTS = ("_name_id", "_entity", "_text", "_role", "_lang", "_toks", "_bar")
     _PERSISTED = ("_slot_of", "_en_slots", "_prior")
 
     def index_parts(self) -> list[Part]:
@@ -543,6 +553,7 @@ class Matcher:
         self._role.append(record.role)
         self._lang.append(lang)
         self._toks.append(toks)
+        self._bar.append(record.bar)
         post = side.post1 if len(toks) == 1 else side.postm
         for tid in set(toks):
             post.setdefault(tid, []).append(slot)
@@ -935,10 +946,11 @@ class Matcher:
         alias = self._role
         prefetch(entity, scored)
         prefetch(self._prior, (entity[slot] for slot in scored))
+        bar = self._bar
         for slot, (score, level) in scored.items():
             if alias[slot] == "alias":
                 score *= ALIAS_FACTOR
-            if score < min_score:
+            if score < min_score or score < bar[slot]:  # (the checks below only lower a score)
                 continue
             ent = entity[slot]
             old = best.get(ent)
@@ -997,7 +1009,7 @@ class Matcher:
                 sim = _ratio(qnorm, " ".join([keys[t].norm for t in toks]))
                 bad = min(FIT_MAX_BAD, max(0.0, (LATIN_GOOD - sim) / (LATIN_GOOD - LATIN_POOR)))
                 score = max(0.0, score - LATIN_WEIGHT * bad)
-            if score < min_score:
+            if score < min_score or score < self._bar[slot]:
                 continue
             kept.append((-score, item[1], ent, slot, reason))
             bisect.insort(finals, -score)
@@ -1134,7 +1146,7 @@ class Matcher:
                     score = max(0.0, h_score - weight * bad)
                 else:
                     score = max(0.0, proxy)
-                if score < min_score:
+                if score < min_score or score < self._bar[slot]:
                     continue
                 likely = (best if best is not None else sim / 100.0 - 99.0) + prior.get(ent, 0.0) / letters
                 keyed.append((-score, -likely, ent, slot, reason))

@@ -77,8 +77,9 @@ mention of one word standing alone needs evidence:
   (:data:`SAME_SOUNDS_SCORE`);
 * a spelling stored nowhere is not taken for a name whose spelling says ``alone =
   'stored'`` (whatever its length): only its stored spellings, up to orthography, are
-  found in running text, while ``lookup`` still answers respellings.  The bundled news
-  lists are stored so (``scripts/build_news.py``: ten thousand small places and people,
+  found in running text, while ``lookup`` answers respellings within one sound class
+  (:data:`~glossary.matching.SAME_SOUNDS_SCORE`).  The bundled news lists' small places
+  are stored so (``scripts/build_news.py``: ten thousand places under a million people,
   whose respellings collide with ordinary words: الجارين "the neighbours" is not غريان
   Gharyan); a user's own bulk import is not;
 * a word just above the common threshold
@@ -121,7 +122,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAMELIKE_ZIPF
 from .common_words import zipf_normalized as word_zipf
 from .keys import strip_article, token_keys
-from .matching import ALIAS_FACTOR, Hit, Matcher, gc_paused, prefetch
+from .matching import ALIAS_FACTOR, SAME_SOUNDS_SCORE, Hit, Matcher, gc_paused, prefetch
 from .normalize import DIACRITICS, INVISIBLE, Lang, has_arabic, normalize
 
 if TYPE_CHECKING:
@@ -130,9 +131,6 @@ if TYPE_CHECKING:
 #: Default threshold for rewriting a mention (phonetic level and above: the
 #: letters differ only within one sound class, or the spelling is stored).
 REWRITE_MIN_SCORE = 90.0
-#: A one-word spelling stored nowhere that looks more like an ordinary word than like a
-#: name is a mention only at this score or more: the same sound classes (سيرجي / سيرغي).
-SAME_SOUNDS_SCORE = 90.0
 #: Of two readings of one word, each letter read as a proclitic must buy this much score:
 #: و، ب، ل are also the first letters of many names.
 PROCLITIC_COST = 5.0
