@@ -33,12 +33,16 @@ def test_lookup_nothing_found_exits_1(cli) -> None:
 
 
 def test_lookup_prefix_finds_a_name_before_it_is_finished(cli) -> None:
-    for typed in ("بيون", "Pyong"):
+    for typed in ("بيونغ", "Pyong"):
         result = cli("lookup", "--prefix", typed, "--json")
         assert result.returncode == 0, result.stderr
         matches = json.loads(result.stdout)
         assert matches[0]["english"] == "Pyongyang", typed
         assert matches[0]["reason"] == "prefix"
+    # a prefix that is itself a whole name (بيون is Pune) answers that name first
+    matches = json.loads(cli("lookup", "--prefix", "بيون", "--json").stdout)
+    assert matches[0]["english"] == "Pune"
+    assert "Pyongyang" in [m["english"] for m in matches]
     result = cli("lookup", "--prefix", "zzqxj")
     assert result.returncode == 1
     assert "no match" in result.stderr
@@ -150,11 +154,11 @@ def test_lookup_names_the_line_of_bad_input(cli) -> None:
 
 def test_add_alone_setting(cli, tmp_path: Path) -> None:
     """``--alone never`` keeps a name that is also a common word (صور: Tyre, "pictures") from being
-    found on its own; a setting other than always, never or auto is a one-line usage error."""
+    found on its own; a setting other than always, never, stored or auto is a one-line usage error."""
     db = str(tmp_path / "alone.db")
     bad = cli("--db", db, "add", "Tyre", "صور", "--kind", "place", "--alone", "sometimes")
     assert bad.returncode == 2
-    assert bad.stderr.strip() == "glossary: error: unknown alone setting 'sometimes'; use always, never or auto"
+    assert bad.stderr.strip() == "glossary: error: unknown alone setting 'sometimes'; use always, never, stored or auto"
     assert bad.stdout == ""
     added = cli("--db", db, "add", "Tyre", "صور", "--kind", "place", "--alone", "never")
     assert added.returncode == 0, added.stderr
