@@ -950,7 +950,7 @@ class Matcher:
         for slot, (score, level) in scored.items():
             if alias[slot] == "alias":
                 score *= ALIAS_FACTOR
-            if score < min_score or score < bar[slot]:  # (the checks below only lower a score)
+            if score < min_score or (score < bar[slot] and level != _ORTHO):  # (the checks below only lower)
                 continue
             ent = entity[slot]
             old = best.get(ent)
@@ -1009,7 +1009,7 @@ class Matcher:
                 sim = _ratio(qnorm, " ".join([keys[t].norm for t in toks]))
                 bad = min(FIT_MAX_BAD, max(0.0, (LATIN_GOOD - sim) / (LATIN_GOOD - LATIN_POOR)))
                 score = max(0.0, score - LATIN_WEIGHT * bad)
-            if score < min_score or score < self._bar[slot]:
+            if score < min_score or (score < self._bar[slot] and item[3] != _ORTHO):
                 continue
             kept.append((-score, item[1], ent, slot, reason))
             bisect.insort(finals, -score)
@@ -1130,14 +1130,14 @@ class Matcher:
                 # (99 and 100 keep their score: the check only orders them, as the fit does)
                 proxy = h_score - CROSS_WEIGHT * (1.0 - sim / 100.0) if named and h_score < SPACING_SCORE else h_score
                 low = h_score - weight * FIT_MAX_BAD if english else proxy  # the least the final score can be
-                pool.append((ent, slot, h_score, reason, sim, english, weight, proxy, low))
+                pool.append((ent, slot, h_score, reason, sim, english, weight, proxy, low, item[3] == _ORTHO))
             at += CROSS_POOL
             lows = sorted([p[8] for p in pool] + finals, reverse=True)
             bar = max(min_score, lows[limit - 1] if len(lows) >= limit else min_score)
             pool = [p for p in pool if p[2] >= bar]
             fitted = name_fits(qnorm, [e for p in pool for e in p[5]])
             done = 0
-            for ent, slot, h_score, reason, sim, english, weight, proxy, _low in pool:
+            for ent, slot, h_score, reason, sim, english, weight, proxy, _low, ortho in pool:
                 fits = [f for f in fitted[done : done + len(english)] if f is not None]
                 done += len(english)
                 best = max(fits) if fits else None
@@ -1146,7 +1146,7 @@ class Matcher:
                     score = max(0.0, h_score - weight * bad)
                 else:
                     score = max(0.0, proxy)
-                if score < min_score or score < self._bar[slot]:
+                if score < min_score or (score < self._bar[slot] and not ortho):
                     continue
                 likely = (best if best is not None else sim / 100.0 - 99.0) + prior.get(ent, 0.0) / letters
                 keyed.append((-score, -likely, ent, slot, reason))
