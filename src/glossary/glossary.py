@@ -160,12 +160,11 @@ class Glossary:
         the same version are not read again.  The generated lists (``news-*.csv``) are
         imported as a bulk import (:func:`glossary.store.bundled_is_curated`).
         """
+        if not update and self.store.defaults_loaded():  # (a read-only store is opened without a write)
+            return 0
         import hashlib
 
         from . import exchange, store
-
-        if not update and self.store.defaults_loaded():  # (a read-only store is opened without a write)
-            return 0
         with self._write():
             loaded_at = self.store.defaults_loaded_at()
             if loaded_at is not None and not update:
