@@ -206,11 +206,11 @@ def test_each_worker_opens_the_store_read_only_once(g: Glossary, client: Client,
     # the same recognizer object in each process: nothing rebuilt, nothing sent over the network
     assert all(w["seen before"] for w in client.run(worker_stores, store).values())
     # a write to the store (from the client) is seen by the workers' open stores
-    g.add("Saint Petersburg", "سانت بطرسبورغ", kind="place")
+    g.add("Grigory Yavlinsky", "غريغوري يافلينسكي", kind="person")
     spb = tmp_path / "spb.txt"
-    spb.write_text("زار سانت بطرسبورج", encoding="utf-8")
+    spb.write_text("زار جريجوري يافلينسكي", encoding="utf-8")
     g.normalize_files([corpus, spb], out_dir=tmp_path / "three", client=client)
-    assert (tmp_path / "three" / "spb.txt").read_text(encoding="utf-8") == "زار سانت بطرسبورغ"
+    assert (tmp_path / "three" / "spb.txt").read_text(encoding="utf-8") == "زار غريغوري يافلينسكي"
     assert files_under(tmp_path / "three") == files_under(g_run(g, corpus, tmp_path / "local", extra=[spb]))
 
 
@@ -219,15 +219,15 @@ def test_workers_leave_the_index_file_alone(g: Glossary, client: Client, tmp_pat
     corpus = make_corpus(tmp_path)
     index = index_path(g.path)
     index.unlink(missing_ok=True)
-    g.add("Saint Petersburg", "سانت بطرسبورغ", kind="place")  # a change the index must follow
-    (corpus / "spb.txt").write_text("زار سانت بطرسبورج", encoding="utf-8")
+    g.add("Grigory Yavlinsky", "غريغوري يافلينسكي", kind="person")  # a change the index must follow
+    (corpus / "spb.txt").write_text("زار جريجوري يافلينسكي", encoding="utf-8")
     first = g.normalize_files([corpus], out_dir=tmp_path / "one", client=client)
     assert index.exists()  # written by the client, before the workers started
     before = (index.stat().st_mtime_ns, index.read_bytes())
     again = g.normalize_files([corpus], out_dir=tmp_path / "two", client=client)
     assert (index.stat().st_mtime_ns, index.read_bytes()) == before
     assert again.as_dict() == first.as_dict()
-    assert (tmp_path / "two" / "spb.txt").read_text(encoding="utf-8") == "زار سانت بطرسبورغ"
+    assert (tmp_path / "two" / "spb.txt").read_text(encoding="utf-8") == "زار غريغوري يافلينسكي"
 
 
 def test_resume_in_a_local_run(g: Glossary, tmp_path: Path) -> None:
@@ -241,7 +241,7 @@ def test_resume_in_a_local_run(g: Glossary, tmp_path: Path) -> None:
     assert first.as_dict() == second.as_dict() == plain.as_dict()
     assert files_under(out) == files_under(tmp_path / "plain")
     # a changed store: the outputs may differ, so nothing is skipped
-    g.add("Saint Petersburg", "سانت بطرسبورغ", kind="place")
+    g.add("Grigory Yavlinsky", "غريغوري يافلينسكي", kind="person")
     assert not any(f.skipped for f in g.normalize_files([corpus], out_dir=out, resume=True).files)
     with pytest.raises(ValueError, match="resume needs out_dir"):
         g.normalize_files([corpus], resume=True)
@@ -284,7 +284,7 @@ def test_read_only_store(g: Glossary, tmp_path: Path) -> None:
         assert ro.lookup("بيونج يانج")[0].english == "Pyongyang"
         assert ro.normalize_text("زيارة بيونج يانج").text == "زيارة بيونغ يانغ"
         with pytest.raises(StoreError, match="opened read-only; nothing was changed"):
-            ro.add("Saint Petersburg", "سانت بطرسبورغ")
+            ro.add("Grigory Yavlinsky", "غريغوري يافلينسكي")
     assert path.read_bytes() == before
     with pytest.raises(StoreError, match="no such glossary store"):
         Glossary.open(tmp_path / "missing.db", read_only=True)
