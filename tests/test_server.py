@@ -432,14 +432,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_glossary_serve_starts_on_loopback_and_takes_concurrent_writes(store: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_glossary_serve_starts_on_loopback_and_takes_concurrent_writes(
+    store: Path, tmp_path: Path, workers: int
+) -> None:
+    """With --workers 2, two processes answer (each request on a new connection, to either): the
+    names one of them adds are found by lookups the other answers, through the store's change counter."""
     httpx = pytest.importorskip("httpx")
     port = free_port()
     token = tmp_path / "desk.token"
     token.write_text(TOKEN + "\n", encoding="utf-8")
     server = subprocess.Popen(
         [console_script(), "--db", str(store), "serve", "--port", str(port), "--token-file", str(token),
-         "--threads", "2"],
+         "--threads", "2", "--workers", str(workers)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -472,5 +477,33 @@ def test_glossary_serve_starts_on_loopback_and_takes_concurrent_writes(store: Pa
         assert httpx.post(f"{base}/api/entities", json={}, timeout=10).status_code == 401
     finally:
         server.terminate()
-        _, err = server.communicate(timeout=30)
+        out, err = server.communicate(timeout=30)
     assert "Traceback" not in err
+    assert ("2 worker processes" in out) == (workers == 2)
+
+
+def test_a_short_read_runs_on_the_loop_when_the_reader_is_free_and_waits_in_the_pool_when_not(store: Path) -> None:
+    """Desk.read_short (lookups): no thread hop when the readers' glossary is free; when a long read
+    holds it, the lookup waits in the pool and the event loop goes on serving."""
+    import asyncio
+    import threading
+
+    from glossary.server import Desk
+
+    desk = Desk(str(store), 1)
+
+    async def main() -> tuple[str, str]:
+        here = await desk.read_short(lambda g: threading.current_thread().name)
+        desk._read_lock.acquire()  # a long read (an article to normalize) holds the readers' glossary
+        waiting = asyncio.ensure_future(desk.read_short(lambda g: threading.current_thread().name))
+        await asyncio.sleep(0.05)  # the loop runs meanwhile
+        assert not waiting.done()
+        desk._read_lock.release()
+        return here, await waiting
+
+    try:
+        here, there = asyncio.run(main())
+    finally:
+        desk.close()
+    assert here == threading.main_thread().name
+    assert there.startswith("glossary-serve")
