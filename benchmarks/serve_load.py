@@ -7,7 +7,9 @@ copy of the store given by ``--db`` (the benchmark writes to it).  Then, at the 
   after the other, the queries of ``bench/variants-dev.tsv`` in turn;
 * ``--writers`` clients each add ``--adds`` entities (``POST /api/entities``, with the token).
 
-Reported: lookups per second over the run, p50/p95/p99 latency of lookups and of adds, errors
+Reported: lookups per second over the run, p50/p95/p99 latency of lookups and of adds, the CPU
+time the server's processes and this client spent per request (from /proc: the figure that moves
+least with other jobs on the machine), errors
 (any answer but 200/201, or a failed connection), and afterwards, the names added against the
 names a lookup finds (each added Arabic name must come back as its entity).  The same lookups
 are then run in this process through the library (``Glossary.lookup``, one after the other)
@@ -57,6 +59,23 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of a process and its descendants, from /proc (None elsewhere).
+
+    On a machine whose cores other jobs share, throughput and latency move with their load; the
+    server's CPU time per request moves much less, so it is the figure to compare code by.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except (OSError, ValueError, IndexError):
+        return None
+    for child in children:
+        total += cpu_seconds(int(child)) or 0.0
+    return total
 
 
 def free_port() -> int:
@@ -251,7 +270,14 @@ def main() -> None:
         server = start_server(db, port, token_file, args.threads, args.workers)
         try:
             ready = asyncio.run(wait_ready(f"http://127.0.0.1:{port}", server, 300))
+            cpu_before, own_before = cpu_seconds(server.pid), time.process_time()
             served = asyncio.run(load(f"http://127.0.0.1:{port}", token, queries, args))
+            cpu_after, own_after = cpu_seconds(server.pid), time.process_time()
+            requests = served["lookups"] + served["adds"] + served["names_added"] + 20  # warm-up and checks too
+            served["server_cpu_ms_per_request"] = (
+                None if cpu_before is None or cpu_after is None
+                else round((cpu_after - cpu_before) * 1000 / max(requests, 1), 3))
+            served["client_cpu_ms_per_request"] = round((own_after - own_before) * 1000 / max(requests, 1), 3)
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -272,6 +298,8 @@ def main() -> None:
         ("lookup p50 / p95 / p99 ms",
          f"{served['lookup_p50_ms']} / {served['lookup_p95_ms']} / {served['lookup_p99_ms']}"),
         ("add p50 / p99 ms", f"{served['add_p50_ms']} / {served['add_p99_ms']}"),
+        ("server / client CPU ms a request", f"{served['server_cpu_ms_per_request']} / "
+                                             f"{served['client_cpu_ms_per_request']}"),
         ("errors", served["errors"]),
         ("names added / found after", f"{served['names_added']} / {served['names_found_after']}"),
         ("lookups/s (in process, one thread)", local["lookups_per_s"]),
