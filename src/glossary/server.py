@@ -47,7 +47,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ._version import version
+from ._version import __version__
 from .errors import GlossaryError, InputError, NotFoundError
 from .formats import FORMATS, format_for
 from .glossary import MAX_QUERY_CHARS, Glossary
@@ -796,7 +796,7 @@ def create_app(
     app.state.read_only = read_only
     app.state.token = token.strip() if token is not None else None
     app.state.path = path
-    app.state.openapi = document(version())
+    app.state.openapi = document(__version__)
     app.add_middleware(_SecurityHeaders)
     return app
 
