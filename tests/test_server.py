@@ -499,7 +499,13 @@ def test_a_short_read_runs_on_the_loop_when_the_reader_is_free_and_waits_in_the_
         await asyncio.sleep(0.05)  # the loop runs meanwhile
         assert not waiting.done()
         desk._read_lock.release()
-        return here, await waiting
+        there = await waiting
+        # after a write, the next lookup catches the index up (writing its file): in the pool, then back on the loop
+        await desk.write(lambda g: g.add("Desk Test", "اختبار المكتب", kind="other"))
+        after_write = await desk.read_short(lambda g: (threading.current_thread().name, g.lookup("اختبار المكتب")))
+        assert after_write[0].startswith("glossary-serve") and after_write[1][0].english == "Desk Test"
+        assert await desk.read_short(lambda g: threading.current_thread().name) == here
+        return here, there
 
     try:
         here, there = asyncio.run(main())

@@ -112,6 +112,10 @@ class Desk:
         self._writer: Glossary | None = None
         self._read_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        #: writes this server made, and how many of them the readers' glossary has caught up with:
+        #: a lookup after a write catches up (it writes the index file), which is no work for the loop
+        self._writes = 0
+        self._caught_up = 0
 
     def glossary(self) -> Glossary:
         """The readers' glossary, opened on first use (call it holding the read lock)."""
@@ -129,7 +133,10 @@ class Desk:
 
         def run() -> _T:
             with self._read_lock:
-                return fn(self.glossary())
+                writes = self._writes
+                result = fn(self.glossary())
+                self._caught_up = max(self._caught_up, writes)
+                return result
 
         return await asyncio.get_running_loop().run_in_executor(self.pool, run)
 
@@ -141,9 +148,11 @@ class Desk:
         threads take turns at the GIL: about 0.35 ms of CPU, a third of the lookup (measured under
         ``benchmarks/serve_load.py``).  The loop could not do anything else meanwhile either way
         (it needs the GIL).  A lock taken without waiting never
-        blocks the loop behind a long read (an article to normalize) in the pool.
+        blocks the loop behind a long read (an article to normalize) in the pool, and the first
+        read after this server's write goes to the pool too: it catches the index up, writing the
+        index file, and the loop should not wait on a disk.
         """
-        if self._read_lock.acquire(blocking=False):
+        if self._caught_up == self._writes and self._read_lock.acquire(blocking=False):
             try:
                 return fn(self.glossary())
             finally:
@@ -155,7 +164,10 @@ class Desk:
 
         def run() -> _T:
             with self._write_lock:
-                return fn(self._writing())
+                try:
+                    return fn(self._writing())
+                finally:
+                    self._writes += 1
 
         return await asyncio.get_running_loop().run_in_executor(self.pool, run)
 
