@@ -84,12 +84,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: Path, port: int, token_file: Path, threads: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(db: Path, port: int, token_file: Path, threads: int) -> subprocess.Popen[bytes]:
     code = "import sys\nfrom glossary.cli import main\nsys.argv = ['glossary', *sys.argv[1:]]\nmain()\n"
     cmd = [sys.executable, "-c", code, "--db", str(db), "serve", "--port", str(port),
            "--token-file", str(token_file), "--threads", str(threads)]
-    if workers > 1:  # the option is left out at 1, so that the script still runs against a server without it
-        cmd += ["--workers", str(workers)]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -251,7 +249,6 @@ def main() -> None:
     ap.add_argument("--writers", type=int, default=2)
     ap.add_argument("--adds", type=int, default=50, help="entities each writer adds")
     ap.add_argument("--threads", type=int, default=2, help="the server's --threads")
-    ap.add_argument("--workers", type=int, default=1, help="the server's --workers (processes)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds the load may run at most")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
@@ -267,7 +264,7 @@ def main() -> None:
         token_file = Path(work) / "token"
         token_file.write_text(token, encoding="utf-8")
         port = free_port()
-        server = start_server(db, port, token_file, args.threads, args.workers)
+        server = start_server(db, port, token_file, args.threads)
         try:
             ready = asyncio.run(wait_ready(f"http://127.0.0.1:{port}", server, 300))
             cpu_before, own_before = cpu_seconds(server.pid), time.process_time()
@@ -286,7 +283,7 @@ def main() -> None:
     result = {
         "store": str(args.db),
         "clients": args.clients, "lookups_per_client": args.lookups, "writers": args.writers,
-        "adds_per_writer": args.adds, "server_threads": args.threads, "server_workers": args.workers,
+        "adds_per_writer": args.adds, "server_threads": args.threads,
         "server_ready_s": round(ready, 2),
         "served": served,
         "in_process": local,

@@ -12,7 +12,6 @@ bounded, runs on the event loop itself when the readers' glossary is free
 (:meth:`Desk.read_short`).  The server writes one at a time (the store's ``BEGIN IMMEDIATE`` and
 busy timeout queue it behind other processes); the readers' index catches up with a write
 through the store's change log, as any process's does (:mod:`glossary.indexing`).
-``glossary serve --workers N`` runs N such apps in N processes (:func:`app_from_environment`).
 
 Errors are JSON, ``{"error": "one line"}``, with a 4xx status for bad input (400), a
 missing id (404), a refused write (401, 403), a body or query over its limit (413, 414);
@@ -28,7 +27,6 @@ import asyncio
 import hmac
 import json
 import logging
-import os
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -813,31 +811,4 @@ def create_app(
     return app
 
 
-#: The environment variable through which ``glossary serve --workers N`` hands each worker process
-#: its settings (JSON: the store's path, read_only, token, threads): uvicorn starts workers from an
-#: import string, :func:`app_from_environment`, not from an app object.
-WORKER_SETTINGS = "GLOSSARY_SERVE_WORKER"
-
-
-def app_from_environment() -> Starlette:
-    """The app of one worker process of ``glossary serve --workers N`` (a uvicorn factory).
-
-    Each worker opens the store and its persisted index file (``STORE.index``, which the parent
-    built before starting them; the OS shares its pages between the processes) and warms it.
-    A write in one worker reaches the others through the store's change counter, as another
-    process's write does.
-    """
-    settings = json.loads(os.environ[WORKER_SETTINGS])
-    return create_app(settings["path"], read_only=settings["read_only"], token=settings["token"],
-                      threads=settings["threads"], warm=True)
-
-
-def worker_settings(path: str, *, read_only: bool, token: str | None, threads: int) -> str:
-    """What :func:`app_from_environment` reads, as the value of :data:`WORKER_SETTINGS`."""
-    return json.dumps({"path": path, "read_only": read_only, "token": token, "threads": threads})
-
-
-__all__ = [
-    "DEFAULT_THREADS", "MAX_JSON_BYTES", "MAX_UPLOAD_BYTES", "WORKER_SETTINGS", "ApiError", "Desk",
-    "app_from_environment", "create_app", "worker_settings",
-]
+__all__ = ["DEFAULT_THREADS", "MAX_JSON_BYTES", "MAX_UPLOAD_BYTES", "ApiError", "Desk", "create_app"]

@@ -7,7 +7,6 @@ only when the command runs, so ``glossary --help`` and the other commands never 
 from __future__ import annotations
 
 import ipaddress
-import os
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated
@@ -66,11 +65,6 @@ def serve(
         typer.Option("--threads", min=1, max=64, help="Threads running the library, each with its own connection "
                      "and indexes (every write makes each of them catch up)."),
     ] = DEFAULT_THREADS,
-    workers: Annotated[
-        int,
-        typer.Option("--workers", min=1, max=32, help="Server processes, each with its own glossary and index "
-                     "(the index file's pages are shared); more than one uses more cores for reads."),
-    ] = 1,
 ) -> None:
     """Serve the store over HTTP: a page for translators at /, a JSON API at /api/, the amaGama TM API at /tmserver/."""
     if find_spec("starlette") is None or find_spec("uvicorn") is None:
@@ -83,21 +77,8 @@ def serve(
 
     from ..server import create_app
 
-    application = create_app(state.db, read_only=read_only, token=token, threads=threads, warm=workers == 1)
-    path = application.state.path
+    application = create_app(state.db, read_only=read_only, token=token, threads=threads, warm=True)
     mode = "read-only" if read_only else "writes need the token" if token else "writes open to this machine"
     shown = f"[{host}]" if ":" in host else host
-    processes = f", {workers} worker processes" if workers > 1 else ""
-    out.print(f"glossary: serving {path} on http://{shown}:{port}/ ({mode}{processes})", markup=False)
-    if workers == 1:
-        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
-        return
-    from ..glossary import Glossary
-    from ..server import WORKER_SETTINGS, worker_settings
-
-    # Build (or check) the persisted index once, here, so that the workers open it rather than each build it.
-    with Glossary.open(path) as g:
-        _ = g.matcher
-    os.environ[WORKER_SETTINGS] = worker_settings(path, read_only=read_only, token=token, threads=threads)
-    uvicorn.run("glossary.server:app_from_environment", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", access_log=False)
+    out.print(f"glossary: serving {application.state.path} on http://{shown}:{port}/ ({mode})", markup=False)
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
