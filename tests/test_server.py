@@ -474,36 +474,3 @@ def test_glossary_serve_starts_on_loopback_and_takes_concurrent_writes(store: Pa
         server.terminate()
         _, err = server.communicate(timeout=30)
     assert "Traceback" not in err
-
-
-def test_a_short_read_runs_on_the_loop_when_the_reader_is_free_and_waits_in_the_pool_when_not(store: Path) -> None:
-    """Desk.read_short (lookups): no thread hop when the readers' glossary is free; when a long read
-    holds it, the lookup waits in the pool and the event loop goes on serving."""
-    import asyncio
-    import threading
-
-    from glossary.server import Desk
-
-    desk = Desk(str(store), 1)
-
-    async def main() -> tuple[str, str]:
-        here = await desk.read_short(lambda g: threading.current_thread().name)
-        desk._read_lock.acquire()  # a long read (an article to normalize) holds the readers' glossary
-        waiting = asyncio.ensure_future(desk.read_short(lambda g: threading.current_thread().name))
-        await asyncio.sleep(0.05)  # the loop runs meanwhile
-        assert not waiting.done()
-        desk._read_lock.release()
-        there = await waiting
-        # after a write, the next lookup catches the index up (writing its file): in the pool, then back on the loop
-        await desk.write(lambda g: g.add("Desk Test", "اختبار المكتب", kind="other"))
-        after_write = await desk.read_short(lambda g: (threading.current_thread().name, g.lookup("اختبار المكتب")))
-        assert after_write[0].startswith("glossary-serve") and after_write[1][0].english == "Desk Test"
-        assert await desk.read_short(lambda g: threading.current_thread().name) == here
-        return here, there
-
-    try:
-        here, there = asyncio.run(main())
-    finally:
-        desk.close()
-    assert here == threading.main_thread().name
-    assert there.startswith("glossary-serve")

@@ -5,13 +5,12 @@ or a CAT tool (the amaGama/tmserver API under ``/tmserver/``), scripts from the 
 under ``/api/``.  Every endpoint calls the public library API (:class:`glossary.Glossary`,
 :class:`glossary.TranslationMemory`): the server adds HTTP, not behaviour.
 
-Threads, processes and the store (:class:`Desk`).  Reads share one :class:`~glossary.Glossary`
-under a lock and writes use another under a second lock, both run in a small pool of threads
-(``threads``, 2 by default) so that the event loop never waits on SQLite; a lookup, short and
-bounded, runs on the event loop itself when the readers' glossary is free
-(:meth:`Desk.read_short`).  The server writes one at a time (the store's ``BEGIN IMMEDIATE`` and
-busy timeout queue it behind other processes); the readers' index catches up with a write
-through the store's change log, as any process's does (:mod:`glossary.indexing`).
+Threads and the store (:class:`Desk`).  Reads share one :class:`~glossary.Glossary` under a
+lock and writes use another under a second lock, both run in a small pool of threads
+(``threads``, 2 by default) so that the event loop never waits on SQLite.  The server writes
+one at a time (the store's ``BEGIN IMMEDIATE`` and busy timeout queue it behind other
+processes); the readers' index catches up with a write through the store's change log, as any
+process's does (:mod:`glossary.indexing`).
 
 Errors are JSON, ``{"error": "one line"}``, with a 4xx status for bad input (400), a
 missing id (404), a refused write (401, 403), a body or query over its limit (413, 414);
@@ -110,10 +109,6 @@ class Desk:
         self._writer: Glossary | None = None
         self._read_lock = threading.Lock()
         self._write_lock = threading.Lock()
-        #: writes this server made, and how many of them the readers' glossary has caught up with:
-        #: a lookup after a write catches up (it writes the index file), which is no work for the loop
-        self._writes = 0
-        self._caught_up = 0
 
     def glossary(self) -> Glossary:
         """The readers' glossary, opened on first use (call it holding the read lock)."""
@@ -131,41 +126,16 @@ class Desk:
 
         def run() -> _T:
             with self._read_lock:
-                writes = self._writes
-                result = fn(self.glossary())
-                self._caught_up = max(self._caught_up, writes)
-                return result
+                return fn(self.glossary())
 
         return await asyncio.get_running_loop().run_in_executor(self.pool, run)
-
-    async def read_short(self, fn: Callable[[Glossary], _T]) -> _T:
-        """Run a short read (a lookup: about a millisecond, its query bounded) on the event loop's own
-        thread when the readers' glossary is free, else as :meth:`read` does.
-
-        Handing a lookup to the pool and its answer back costs two thread switches and makes the
-        threads take turns at the GIL: about 0.35 ms of CPU, a third of the lookup (measured under
-        ``benchmarks/serve_load.py``).  The loop could not do anything else meanwhile either way
-        (it needs the GIL).  A lock taken without waiting never
-        blocks the loop behind a long read (an article to normalize) in the pool, and the first
-        read after this server's write goes to the pool too: it catches the index up, writing the
-        index file, and the loop should not wait on a disk.
-        """
-        if self._caught_up == self._writes and self._read_lock.acquire(blocking=False):
-            try:
-                return fn(self.glossary())
-            finally:
-                self._read_lock.release()
-        return await self.read(fn)
 
     async def write(self, fn: Callable[[Glossary], _T]) -> _T:
         """Run ``fn`` in the pool holding the write lock: this server writes one at a time."""
 
         def run() -> _T:
             with self._write_lock:
-                try:
-                    return fn(self._writing())
-                finally:
-                    self._writes += 1
+                return fn(self._writing())
 
         return await asyncio.get_running_loop().run_in_executor(self.pool, run)
 
@@ -396,7 +366,7 @@ async def lookup(request: Request) -> Any:
     limit = _int(request, "limit", 5, 1, MAX_LIMIT)
     min_score = _score(request, "min_score")
     assert q is not None
-    matches = await _desk(request).read_short(lambda g: g.lookup(q, limit=limit, min_score=min_score))
+    matches = await _desk(request).read(lambda g: g.lookup(q, limit=limit, min_score=min_score))
     return [m.as_dict() for m in matches]
 
 
@@ -404,7 +374,7 @@ async def prefix(request: Request) -> Any:
     q = _query(request, "q", required=True)
     limit = _int(request, "limit", 10, 1, MAX_LIMIT)
     assert q is not None
-    matches = await _desk(request).read_short(lambda g: g.prefix(q, limit))
+    matches = await _desk(request).read(lambda g: g.prefix(q, limit))
     return [m.as_dict() for m in matches]
 
 
