@@ -7,7 +7,9 @@ copy of the store given by ``--db`` (the benchmark writes to it).  Then, at the 
   after the other, the queries of ``bench/variants-dev.tsv`` in turn;
 * ``--writers`` clients each add ``--adds`` entities (``POST /api/entities``, with the token).
 
-Reported: lookups per second over the run, p50/p95/p99 latency of lookups and of adds, errors
+Reported: lookups per second over the run, p50/p95/p99 latency of lookups and of adds, the CPU
+time the server's processes and this client spent per request (from /proc: the figure that moves
+least with other jobs on the machine), errors
 (any answer but 200/201, or a failed connection), and afterwards, the names added against the
 names a lookup finds (each added Arabic name must come back as its entity).  The same lookups
 are then run in this process through the library (``Glossary.lookup``, one after the other)
@@ -38,6 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -56,6 +59,23 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of a process and its descendants, from /proc (None elsewhere).
+
+    On a machine whose cores other jobs share, throughput and latency move with their load; the
+    server's CPU time per request moves much less, so it is the figure to compare code by.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except (OSError, ValueError, IndexError):
+        return None
+    for child in children:
+        total += cpu_seconds(int(child)) or 0.0
+    return total
 
 
 def free_port() -> int:
@@ -87,47 +107,94 @@ async def wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float)
     raise SystemExit(f"serve_load: no answer from the server in {timeout:.0f} s")
 
 
+class Connection:
+    """One client's keep-alive HTTP/1.1 connection: a request, then its answer (status, body).
+
+    The load's requests go through this, not httpx: on this two-core machine the load and the
+    server share the cores, and httpx's client spent about 4 ms of CPU a request (more than the
+    server's lookup), so a run measured the client as much as the server.  This one writes the
+    request line and reads the status line, the headers and ``Content-Length`` bytes, which is
+    all the server's JSON answers need (tens of microseconds).  A failed connection is opened
+    again for the next request.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, target: str, body: bytes = b"", headers: str = "") -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        head = (f"{method} {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                f"Content-Length: {len(body)}\r\n{headers}\r\n")
+        try:
+            self.writer.write(head.encode("ascii") + body)
+            status = int((await self.reader.readline()).split(b" ", 2)[1])
+            length = 0
+            while (line := await self.reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.partition(b":")
+                if name.lower() == b"content-length":
+                    length = int(value)
+            return status, await self.reader.readexactly(length)
+        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def load(base: str, token: str, queries: list[str], args: argparse.Namespace) -> dict[str, Any]:
-    limits = httpx.Limits(max_connections=args.clients + args.writers + 2)
     lookup_ms: list[float] = []
     add_ms: list[float] = []
     errors: list[str] = []
     added: list[tuple[str, str]] = []
     deadline = time.perf_counter() + args.timeout
+    url = httpx.URL(base)
+    host, port = url.host, url.port or 80
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         for q in queries[:20]:  # warm: the first answers of each thread load nothing later ones pay for
             await client.get("/api/lookup", params={"q": q})
 
         async def reader(i: int) -> None:
+            connection = Connection(host, port)
             for j in range(args.lookups):
                 if time.perf_counter() > deadline:
                     errors.append("timeout")
-                    return
+                    break
                 q = queries[(i * args.lookups + j) % len(queries)]
                 t = time.perf_counter()
                 try:
-                    r = await client.get("/api/lookup", params={"q": q, "limit": 5})
-                    if r.status_code != 200:
-                        errors.append(f"lookup {r.status_code}")
-                except httpx.HTTPError as exc:
+                    status, _ = await connection.request("GET", "/api/lookup?" + urlencode({"q": q, "limit": 5}))
+                    if status != 200:
+                        errors.append(f"lookup {status}")
+                except (OSError, ValueError, IndexError, asyncio.IncompleteReadError) as exc:
                     errors.append(f"lookup {exc.__class__.__name__}")
                 lookup_ms.append((time.perf_counter() - t) * 1000)
+            connection.close()
 
         async def writer(w: int) -> None:
+            connection = Connection(host, port)
+            headers = f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
             for k in range(args.adds):
                 english, arabic = f"Load Test {w} {k}", f"اختبار الحمل {w} {k}"
                 t = time.perf_counter()
                 try:
-                    body = {"english": english, "arabic": arabic, "kind": "person"}
-                    r = await client.post("/api/entities", json=body, headers={"Authorization": f"Bearer {token}"})
-                    if r.status_code == 201:
+                    body = json.dumps({"english": english, "arabic": arabic, "kind": "person"}).encode()
+                    status, _ = await connection.request("POST", "/api/entities", body, headers)
+                    if status == 201:
                         added.append((english, arabic))
                     else:
-                        errors.append(f"add {r.status_code}")
-                except httpx.HTTPError as exc:
+                        errors.append(f"add {status}")
+                except (OSError, ValueError, IndexError, asyncio.IncompleteReadError) as exc:
                     errors.append(f"add {exc.__class__.__name__}")
                 add_ms.append((time.perf_counter() - t) * 1000)
+            connection.close()
 
         start = time.perf_counter()
         await asyncio.gather(*[reader(i) for i in range(args.clients)], *[writer(w) for w in range(args.writers)])
@@ -190,6 +257,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="serve-load-") as work:
         db = Path(work) / "store.db"
         shutil.copyfile(args.db, db)
+        index = args.db.with_name(args.db.name + ".index")
+        if index.exists():  # the persisted index, if the store has one (else the server builds it first)
+            shutil.copyfile(index, db.with_name(db.name + ".index"))
         token = secrets.token_urlsafe(24)
         token_file = Path(work) / "token"
         token_file.write_text(token, encoding="utf-8")
@@ -197,7 +267,14 @@ def main() -> None:
         server = start_server(db, port, token_file, args.threads)
         try:
             ready = asyncio.run(wait_ready(f"http://127.0.0.1:{port}", server, 300))
+            cpu_before, own_before = cpu_seconds(server.pid), time.process_time()
             served = asyncio.run(load(f"http://127.0.0.1:{port}", token, queries, args))
+            cpu_after, own_after = cpu_seconds(server.pid), time.process_time()
+            requests = served["lookups"] + served["adds"] + served["names_added"] + 20  # warm-up and checks too
+            served["server_cpu_ms_per_request"] = (
+                None if cpu_before is None or cpu_after is None
+                else round((cpu_after - cpu_before) * 1000 / max(requests, 1), 3))
+            served["client_cpu_ms_per_request"] = round((own_after - own_before) * 1000 / max(requests, 1), 3)
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -218,6 +295,8 @@ def main() -> None:
         ("lookup p50 / p95 / p99 ms",
          f"{served['lookup_p50_ms']} / {served['lookup_p95_ms']} / {served['lookup_p99_ms']}"),
         ("add p50 / p99 ms", f"{served['add_p50_ms']} / {served['add_p99_ms']}"),
+        ("server / client CPU ms a request", f"{served['server_cpu_ms_per_request']} / "
+                                             f"{served['client_cpu_ms_per_request']}"),
         ("errors", served["errors"]),
         ("names added / found after", f"{served['names_added']} / {served['names_found_after']}"),
         ("lookups/s (in process, one thread)", local["lookups_per_s"]),

@@ -110,6 +110,26 @@ def test_a_truncated_index_file_is_rebuilt_with_a_warning(store: Path) -> None:
         assert _top(g, "بيونج يانج") == ("Pyongyang", 100.0)
 
 
+def test_an_index_grown_in_its_wal_by_an_open_process_is_not_truncated(store: Path, cli: Run) -> None:
+    """A process that caught its index up after writes (a server adding names) keeps the new pages
+    in the index file's WAL until it closes: another process opening the file then must read it,
+    not take it for truncated and rebuild it (it did: every CLI lookup beside a busy server)."""
+    idx = index_path(store)
+    inode = idx.stat().st_ino
+    with Glossary.open(store) as g:
+        g.lookup("بيونج يانج")
+        for i in range(300):
+            g.add(f"Wal Test {i}", f"اختبار الملف {i}", kind="person")
+        assert g.lookup("اختبار الملف 1")[0].english == "Wal Test 1"
+        wal = idx.with_name(idx.name + "-wal")
+        assert wal.exists() and wal.stat().st_size > 0
+        r = cli("--db", str(store), "lookup", "اختبار الملف 7")
+        assert r.returncode == 0, r.stderr
+        assert "Wal Test 7" in r.stdout
+        assert "truncated" not in r.stderr and "IndexWarning" not in r.stderr
+    assert idx.stat().st_ino == inode
+
+
 def test_a_corrupt_entry_is_detected_by_its_checksum_and_rebuilt(store: Path) -> None:
     idx = index_path(store)
     conn = sqlite3.connect(idx)

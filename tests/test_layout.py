@@ -167,6 +167,7 @@ PRIVATE_IMPORTS = {
     ("glossary.tbx", "glossary._version"): "the version written in an exported file's header",
     ("glossary.tmx", "glossary._version"): "the version written in an exported file's header",
     ("glossary.batch", "glossary._version"): "the version in the store digest Dask workers and resumed runs compare",
+    ("glossary.server", "glossary._version"): "the version in the OpenAPI document the server serves",
     ("glossary.transliteration", "glossary._fit"): "the C kernel of transliteration's own fit pass",
     ("glossary.cli", "glossary.cli._base"): "the CLI package's shared module (app, consoles, --db)",
     ("glossary.cli.entries", "glossary.cli._base"): "a command group over the CLI's shared module",

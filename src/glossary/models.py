@@ -12,7 +12,7 @@ from .normalize import has_arabic, has_latin
 Kind = Literal["person", "place", "organization", "other"]
 Role = Literal["canonical", "variant", "alias"]
 Status = Literal["approved", "suggested"]
-Reason = Literal["exact", "orthographic", "phonetic", "fuzzy", "alias", "english"]
+Reason = Literal["exact", "orthographic", "phonetic", "fuzzy", "alias", "english", "prefix"]
 
 KINDS: tuple[str, ...] = ("person", "place", "organization", "other")
 ROLES: tuple[str, ...] = ("canonical", "variant", "alias")

@@ -5,13 +5,12 @@ or a CAT tool (the amaGama/tmserver API under ``/tmserver/``), scripts from the 
 under ``/api/``.  Every endpoint calls the public library API (:class:`glossary.Glossary`,
 :class:`glossary.TranslationMemory`): the server adds HTTP, not behaviour.
 
-Threads and the store.  SQLite connections are not shared between threads: the app runs
-the library in a small pool of its own threads (``threads``, 2 by default), each with its
-own :class:`~glossary.Glossary` (connection and in-memory indexes), opened the first time
-the thread serves a request.  Writes take one lock, so the server writes one at a time
-(the store's ``BEGIN IMMEDIATE`` and busy timeout queue it behind other processes); the
-other threads' indexes catch up with a write through the store's change log, as any
-process's do (:mod:`glossary.indexing`).
+Threads and the store (:class:`Desk`).  Reads share one :class:`~glossary.Glossary` under a
+lock and writes use another under a second lock, both run in a small pool of threads
+(``threads``, 2 by default) so that the event loop never waits on SQLite.  The server writes
+one at a time (the store's ``BEGIN IMMEDIATE`` and busy timeout queue it behind other
+processes); the readers' index catches up with a write through the store's change log, as any
+process's does (:mod:`glossary.indexing`).
 
 Errors are JSON, ``{"error": "one line"}``, with a 4xx status for bad input (400), a
 missing id (404), a refused write (401, 403), a body or query over its limit (413, 414);
@@ -45,24 +44,24 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ._version import __version__
 from .errors import GlossaryError, InputError, NotFoundError
 from .formats import FORMATS, format_for
 from .glossary import MAX_QUERY_CHARS, Glossary
 from .models import DEFAULT_MIN_SIMILARITY
+from .openapi import (
+    MAX_JSON_BYTES,
+    MAX_LIMIT,
+    MAX_NOTE_CHARS,
+    MAX_SEGMENT_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_UPLOAD_BYTES,
+    document,
+)
 from .tmx import primary_lang
 
 log = logging.getLogger("glossary.server")
 
-#: Largest JSON request body (bytes): an article to normalize is a few tens of kilobytes.
-MAX_JSON_BYTES = 1_000_000
-#: Largest file an import may post (bytes).
-MAX_UPLOAD_BYTES = 20_000_000
-#: Longest TM query or concordance phrase (characters): a segment, not a document.
-MAX_SEGMENT_CHARS = 2_000
-#: Longest text ``/api/mentions`` and ``/api/normalize`` take (characters).
-MAX_TEXT_CHARS = 200_000
-#: Most results any list endpoint gives in one answer.
-MAX_LIMIT = 200
 #: Threads running the library (each with its own connection and indexes).
 DEFAULT_THREADS = 2
 #: The page and what it loads (package data: no build step, nothing from the internet).
@@ -346,6 +345,12 @@ def _api(handler: Callable[[Request], Awaitable[Any]], *, writes: bool = False) 
 
 
 # ---------------------------------------------------------------------- glossary endpoints
+async def openapi(request: Request) -> Any:
+    """The OpenAPI 3.1 document of this API (:mod:`glossary.openapi`)."""
+    doc: dict[str, Any] = request.app.state.openapi
+    return doc
+
+
 async def stats(request: Request) -> Any:
     def run(g: Glossary) -> dict[str, Any]:
         found = g.stats()
@@ -391,7 +396,7 @@ async def add_entity(request: Request) -> Any:
     arabic = _field(data, "arabic", required=True)
     kind = _field(data, "kind") or "other"
     variants, aliases = _strings(data, "variants"), _strings(data, "aliases")
-    note = _field(data, "note", max_chars=5_000)
+    note = _field(data, "note", max_chars=MAX_NOTE_CHARS)
     frequency = _whole(data, "frequency")
     assert english is not None and arabic is not None
 
@@ -413,7 +418,7 @@ async def edit_entity(request: Request) -> Any:
     eid = _id(request)
     data = await _json(request)
     fields = {name: _field(data, name) for name in ("english", "arabic", "kind")}
-    note = _field(data, "note", max_chars=5_000)
+    note = _field(data, "note", max_chars=MAX_NOTE_CHARS)
     frequency = _whole(data, "frequency")
 
     def run(g: Glossary) -> dict[str, object]:
@@ -609,7 +614,7 @@ async def tm_add(request: Request) -> Any:
     target = _field(data, "target", required=True, max_chars=MAX_SEGMENT_CHARS)
     source_lang = _field(data, "source_lang") or "ar"
     target_lang = _field(data, "target_lang") or "en"
-    note = _field(data, "note", max_chars=5_000)
+    note = _field(data, "note", max_chars=MAX_NOTE_CHARS)
     assert source is not None and target is not None
 
     def run(g: Glossary) -> dict[str, Any]:
@@ -703,6 +708,7 @@ def routes() -> list[Route | Mount]:
 
     return [
         Route("/", page, methods=["GET"]),
+        read("/api/openapi.json", openapi),
         read("/api/stats", stats),
         read("/api/lookup", lookup),
         read("/api/prefix", prefix),
@@ -770,6 +776,7 @@ def create_app(
     app.state.read_only = read_only
     app.state.token = token.strip() if token is not None else None
     app.state.path = path
+    app.state.openapi = document(__version__)
     app.add_middleware(_SecurityHeaders)
     return app
 

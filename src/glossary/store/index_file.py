@@ -20,7 +20,7 @@ Trust, never assumed:
 * its ``meta`` table names the format (:data:`FORMAT`, and Python's marshal
   version), the store it was built from (the store's ``store_id``) and the
   store change (``version``) it reflects; a file that disagrees is rebuilt;
-* a file shorter than its own page count says is truncated, and is rebuilt;
+* a file shorter than its own page count says (less the pages still in its WAL) is truncated, and is rebuilt;
 * every value carries a CRC-32 of its bytes, checked whenever it is read, so
   a corrupt value raises :class:`IndexCorrupt` rather than a wrong answer
   (:class:`glossary.Glossary` then warns, rebuilds and answers again).
@@ -93,6 +93,18 @@ class Columns:
         return len(self.columns[0])
 
 
+#: SQLite's WAL file: a header, then one frame (a header and a page) per page written
+_WAL_HEADER = 32
+_WAL_FRAME_HEADER = 24
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _connect(uri: str) -> sqlite3.Connection:
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30.0)
     conn.execute("PRAGMA mmap_size = 1073741824")  # pages shared with every process reading the file
@@ -156,7 +168,9 @@ class IndexFile:
             pages, page_size = conn.execute("PRAGMA page_count").fetchone()[0], conn.execute(
                 "PRAGMA page_size"
             ).fetchone()[0]
-            if size < pages * page_size:
+            # pages another process wrote and has not checkpointed yet are in the WAL, not the file
+            in_wal = max(0, _size(path.with_name(path.name + "-wal")) - _WAL_HEADER) // (page_size + _WAL_FRAME_HEADER)
+            if size < (pages - in_wal) * page_size:
                 raise IndexCorrupt(f"{path}: truncated ({size} of {pages * page_size} bytes)")
             index = cls(path, conn, writable, uri)
         except sqlite3.Error as exc:
