@@ -105,13 +105,13 @@ def test_real_answers_validate_against_their_documented_schemas(client: TestClie
     assert found and found[0]["english"] == "Pyongyang"
     check(spec, client.get("/api/prefix", params={"q": "Pyong"}), "/api/prefix")
     check(spec, client.get("/api/entities", params={"limit": 3}), "/api/entities")
-    added = check(spec, client.post("/api/entities", json={"english": "Emmanuel Macron", "arabic": "إيمانويل ماكرون",
-                                                            "kind": "person"}, headers=auth), "/api/entities", "post")
+    body = {"english": "Grigory Yavlinsky", "arabic": "غريغوري يافلينسكي", "kind": "person"}
+    added = check(spec, client.post("/api/entities", json=body, headers=auth), "/api/entities", "post")
     eid = added["id"]
     check(spec, client.get(f"/api/entities/{eid}"), "/api/entities/{id}")
-    named = check(spec, client.post(f"/api/entities/{eid}/names", json={"text": "ايمانويل ماكرون"}, headers=auth),
+    named = check(spec, client.post(f"/api/entities/{eid}/names", json={"text": "جريجوري يافلينسكي"}, headers=auth),
                   "/api/entities/{id}/names", "post")
-    check(spec, client.patch(f"/api/entities/{eid}", json={"note": "French president"}, headers=auth),
+    check(spec, client.patch(f"/api/entities/{eid}", json={"note": "Russian politician"}, headers=auth),
           "/api/entities/{id}", "patch")
     check(spec, client.delete(f"/api/names/{named['name_id']}", headers=auth), "/api/names/{id}", "delete")
     text = {"text": "التقى بوتين مع كيم جونج أون في بيونجيانج"}

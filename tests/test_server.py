@@ -86,14 +86,14 @@ def test_lookup_answers_what_glossary_lookup_json_prints(
 
 
 def test_post_entities_adds_one_the_next_lookup_finds(client: TestClient) -> None:
-    added = client.post("/api/entities", json={"english": "Emmanuel Macron", "arabic": "إيمانويل ماكرون",
+    added = client.post("/api/entities", json={"english": "Grigory Yavlinsky", "arabic": "غريغوري يافلينسكي",
                                                "kind": "person"})
     assert added.status_code == 201, added.text
     entity = added.json()
-    assert (entity["english"], entity["arabic"], entity["kind"]) == ("Emmanuel Macron", "إيمانويل ماكرون", "person")
-    found = client.get("/api/lookup", params={"q": "إيمانويل ماكرون"}).json()
+    assert (entity["english"], entity["arabic"], entity["kind"]) == ("Grigory Yavlinsky", "غريغوري يافلينسكي", "person")
+    found = client.get("/api/lookup", params={"q": "غريغوري يافلينسكي"}).json()
     assert found[0]["entity_id"] == entity["id"] and found[0]["score"] == 100.0
-    again = client.post("/api/entities", json={"english": "Emmanuel Macron", "arabic": "ماكرون", "kind": "person"})
+    again = client.post("/api/entities", json={"english": "Grigory Yavlinsky", "arabic": "يافلينسكي", "kind": "person"})
     assert "already exists" in one_line_error(again, 400)
 
 
@@ -114,7 +114,7 @@ def test_bad_entity_bodies_are_one_line_400s(client: TestClient) -> None:
 
 # ---------------------------------------------------------------------- search, entities, editing
 def test_prefix_search_finds_pyongyang_from_either_script(client: TestClient) -> None:
-    for typed in ("بيون", "Pyong"):
+    for typed in ("بيونغ", "Pyong"):  # (بيون is Pune, a whole name: it comes first)
         answer = client.get("/api/prefix", params={"q": typed}).json()
         assert answer[0]["english"] == "Pyongyang", typed
         assert answer[0]["reason"] == "prefix"

@@ -64,7 +64,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from ._version import __version__
 from .errors import InputError
 from .formats import atomic_writer
-from .models import KINDS, Entity
+from .models import ALONE, KINDS, Entity
 
 TBX3_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
 XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
@@ -469,7 +469,7 @@ def _term(sec: Node) -> dict[str, Any] | None:
         "short": term_type.lower() in SHORT_TERM_TYPES,
         "review": review,
         "source": source,
-        "alone": alone if alone in ("always", "never") else None,
+        "alone": alone if alone in ALONE else None,
         "curated": curated,
     }
 
