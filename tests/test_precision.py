@@ -23,11 +23,11 @@ from conftest import DATA, SEEDS, old_store
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glossary import Glossary, GlossaryWarning, InputError, exchange
+from glossary import Glossary, GlossaryWarning, InputError, Mention, exchange
 from glossary.common_words import COMMON_ZIPF, FUNCTION_ZIPF, zipf
 from glossary.matching import DEFAULT_MIN_SCORE
 from glossary.normalize import normalize
-from glossary.recognition import PROCLITICS, TITLES, Mention
+from glossary.recognition import PROCLITICS, TITLES
 
 COMMON_WORDS = DATA / "wikidata-common-words.tsv"
 SAMPLE = DATA / "wikidata-names-sample.tsv"

@@ -24,35 +24,47 @@ from .normalize import normalize
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, __getattr__ below
     from ._version import __version__
-    from .batch import FileResult, NormalizeReport
-    from .errors import GlossaryError, InputError, NotFoundError, StoreError
-    from .exchange import GlossaryWarning, ImportReport
+    from .errors import GlossaryError, GlossaryWarning, InputError, NotFoundError, StoreError
     from .glossary import Glossary
     from .matching import DEFAULT_MIN_SCORE
-    from .models import Entity, Match, Name
-    from .recognition import Mention, NormalizeResult
-    from .tm import TMHit, TMImportReport, TMUnit, TranslationMemory
+    from .models import (
+        Entity,
+        FileResult,
+        ImportReport,
+        Match,
+        Mention,
+        MentionInfo,
+        Name,
+        NormalizeReport,
+        NormalizeResult,
+        TMHit,
+        TMImportReport,
+        TMUnit,
+    )
+    from .tm import TranslationMemory
 
-#: Where each public name lives (a module of this package).
+#: Where each public name lives (a module of this package).  The value types the API returns
+#: (``Entity``, ``Match``, ``Mention``, ``TMHit``, ``NormalizeReport`` …) are all in ``models``.
 _LAZY = {
     "DEFAULT_MIN_SCORE": "matching",
     "Entity": "models",
-    "FileResult": "batch",
+    "FileResult": "models",
     "Glossary": "glossary",
     "GlossaryError": "errors",
-    "GlossaryWarning": "exchange",
-    "ImportReport": "exchange",
+    "GlossaryWarning": "errors",
+    "ImportReport": "models",
     "InputError": "errors",
     "Match": "models",
-    "Mention": "recognition",
+    "Mention": "models",
+    "MentionInfo": "models",
     "Name": "models",
-    "NormalizeReport": "batch",
-    "NormalizeResult": "recognition",
+    "NormalizeReport": "models",
+    "NormalizeResult": "models",
     "NotFoundError": "errors",
     "StoreError": "errors",
-    "TMHit": "tm",
-    "TMImportReport": "tm",
-    "TMUnit": "tm",
+    "TMHit": "models",
+    "TMImportReport": "models",
+    "TMUnit": "models",
     "TranslationMemory": "tm",
     "__version__": "_version",
 }
@@ -84,6 +96,7 @@ __all__ = [
     "InputError",
     "Match",
     "Mention",
+    "MentionInfo",
     "Name",
     "NormalizeReport",
     "NormalizeResult",

@@ -34,23 +34,22 @@ lives here, so a program that imports the library normalizes a folder the way
   manifest in ``out_dir`` (:data:`MANIFEST`) records each output written;
   a rerun skips an output that is still complete (:class:`_Manifest`).
 
-The result is a :class:`NormalizeReport`: one :class:`FileResult` per file and
-a summary; :meth:`NormalizeReport.write` writes the JSON or CSV report.
+The result is a :class:`~glossary.models.NormalizeReport`: one
+:class:`~glossary.models.FileResult` per file and a summary;
+:meth:`~glossary.models.NormalizeReport.write` writes the JSON or CSV report.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import gc
 import hashlib
 import json
 import os
 import sys
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +57,7 @@ from ._version import __version__
 from .errors import InputError, StoreError
 from .formats import atomic_writer, decode_utf8
 from .matching import DEFAULT_MIN_SCORE
+from .models import FileResult, NormalizeReport
 from .recognition import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE, Recognizer
 from .recognition import check_annotation as check_format
 
@@ -66,114 +66,12 @@ if TYPE_CHECKING:
 
     from .glossary import Glossary
 
-#: The columns of the CSV report (one row per mention).
-REPORT_COLUMNS = (
-    "path", "start", "end", "surface", "prefix", "entity_id", "english", "arabic", "score",
-    "reason", "ambiguous", "replaced", "replacement",
-)
-
 #: ``progress(done, total)``: called once before the first file and after each file.
 Progress = Callable[[int, int], None]
 #: The resume manifest, one JSON object a line, in ``out_dir`` (never collected as an input).
 MANIFEST = ".glossary-normalize.jsonl"
 #: What ``--dask`` says when Dask is not installed.
 DASK_MISSING = "Dask is not installed: pip install 'glossary[dask]'"
-
-
-# --------------------------------------------------------------------------
-# the public value types
-# --------------------------------------------------------------------------
-
-
-@dataclass
-class FileResult:
-    """What happened to one file.
-
-    ``status`` is ``"changed"``, ``"unchanged"`` or ``"error"`` (then ``error``
-    holds the reason, ``"line N: ..."`` where there is a line, and ``message``
-    the one line to show: ``PATH:LINE: reason``).  ``mentions`` are the
-    report's mention dicts (:meth:`glossary.recognition.Mention.as_dict`);
-    ``mention_count`` counts them even when they were not kept, ``replaced``
-    counts those rewritten.  ``output_path`` is the file written (none for a
-    dry run, standard output or an unchanged file in place); ``output`` holds
-    the normalized bytes when nothing is written to disk (neither ``out_dir``,
-    ``in_place`` nor ``dry_run``), and ``diff`` the unified diff of a dry run.
-    """
-
-    path: str
-    status: str = "unchanged"
-    error: str | None = None
-    mentions: list[dict[str, Any]] = field(default_factory=list)
-    replaced: int = 0
-    mention_count: int = 0
-    message: str | None = None
-    output_path: str | None = None
-    output: bytes | None = None
-    diff: str | None = None
-    #: (entity id, spelling) of Arabic mentions found only through their keys
-    unstored: list[tuple[int, str]] = field(default_factory=list)
-    #: True when a resumed run found this output complete and did not redo it
-    skipped: bool = False
-    #: with ``resume``: the input's size, mtime and sha256 and the output's sha256 (what a rerun checks)
-    fingerprint: dict[str, Any] | None = field(default=None, repr=False)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The file's entry in the JSON report."""
-        return {"path": self.path, "status": self.status, "error": self.error, "mentions": self.mentions}
-
-
-@dataclass
-class NormalizeReport:
-    """What :meth:`glossary.Glossary.normalize_files` returns: one result per file, in input order.
-
-    ``suggested`` holds the ids of the spellings recorded as suggested variants
-    (``suggest=True``).
-    """
-
-    files: list[FileResult]
-    suggested: list[int] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[FileResult]:
-        """The files that could not be processed."""
-        return [f for f in self.files if f.status == "error"]
-
-    @property
-    def summary(self) -> dict[str, Any]:
-        """Files, changed, errors, mentions, and mentions by entity (most first)."""
-        by_entity: Counter[str] = Counter()
-        for f in self.files:
-            for m in f.mentions:
-                by_entity[m["english"]] += 1
-        return {
-            "files": len(self.files),
-            "changed": sum(f.status == "changed" for f in self.files),
-            "errors": sum(f.status == "error" for f in self.files),
-            "mentions": sum(f.mention_count for f in self.files),
-            "by_entity": dict(sorted(by_entity.items(), key=lambda kv: (-kv[1], kv[0]))),
-        }
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON report: ``{"files": [...], "summary": {...}}``."""
-        return {"files": [f.as_dict() for f in self.files], "summary": self.summary}
-
-    def write(self, path: str | Path) -> None:
-        """Write the report atomically: ``.json`` (:meth:`as_dict`) or ``.csv`` (one row per mention)."""
-        target = Path(path)
-        suffix = target.suffix.lower()
-        if suffix == ".csv":
-            with atomic_writer(target) as handle:
-                writer = csv.DictWriter(handle, fieldnames=REPORT_COLUMNS, lineterminator="\n")
-                writer.writeheader()
-                for f in self.files:
-                    for m in f.mentions:
-                        writer.writerow({"path": f.path, **m})
-            return
-        if suffix != ".json":
-            raise InputError("the report must be a .json or .csv file", target)
-        with atomic_writer(target) as handle:
-            json.dump(self.as_dict(), handle, ensure_ascii=False, indent=1)
-            handle.write("\n")
 
 
 # --------------------------------------------------------------------------
@@ -785,6 +683,6 @@ def _dispatch(
 
 
 __all__ = [
-    "DASK_MISSING", "MANIFEST", "REPORT_COLUMNS", "FileResult", "NormalizeReport", "check_annotation", "collect",
+    "DASK_MISSING", "MANIFEST", "check_annotation", "collect",
     "read_document", "store_fingerprint",
 ]

@@ -1,4 +1,5 @@
-"""Errors a user sees: one line, naming the file and line where there is one."""
+"""Errors a user sees (one line, naming the file and line where there is one), and the warning
+an import gives for what it ignored."""
 
 from __future__ import annotations
 
@@ -28,3 +29,7 @@ class StoreError(GlossaryError):
 
 class NotFoundError(GlossaryError):
     """An entity or name id that does not exist."""
+
+
+class GlossaryWarning(UserWarning):
+    """Something in an input file was ignored (an unknown column, a skipped row)."""

@@ -20,8 +20,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import formats, tbx
-from .errors import InputError
-from .models import ROLES, STATUSES, check_alone, check_canonical, check_frequency, check_kind, parse_frequency
+from .errors import GlossaryWarning, InputError
+from .models import (
+    ROLES,
+    STATUSES,
+    ImportReport,
+    check_alone,
+    check_canonical,
+    check_frequency,
+    check_kind,
+    parse_frequency,
+)
 from .normalize import normalize
 from .segments import segment_norm
 from .store.tm_index import UNIT_COLUMNS
@@ -30,43 +39,6 @@ if TYPE_CHECKING:
     from .glossary import Glossary
 
 ON_CONFLICT = ("update", "skip", "fail")
-
-
-class GlossaryWarning(UserWarning):
-    """Something in an input file was ignored (an unknown column, a skipped row)."""
-
-
-@dataclass
-class ImportReport:
-    """What the last import did, row by row outcome counts."""
-
-    path: str
-    added: int = 0
-    updated: int = 0
-    skipped: int = 0
-    bad_rows: list[str] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    #: rows folded into an entity added earlier from the same file
-    merged: int = 0
-    ignored_languages: list[str] = field(default_factory=list)
-    #: TBX concepts skipped for want of an English or an Arabic term (file:line: why)
-    incomplete: list[str] = field(default_factory=list)
-
-    @property
-    def imported(self) -> int:
-        return self.added + self.updated + self.merged
-
-    def summary(self) -> str:
-        """One line: ``N added, N updated, N skipped`` and what else happened."""
-        parts = [f"{self.added} added", f"{self.updated} updated", f"{self.skipped} skipped"]
-        if self.merged:
-            parts.append(f"{self.merged} merged into earlier rows")
-        if self.incomplete:
-            n = len(self.incomplete)
-            parts.append(f"{n} concept{'s' if n > 1 else ''} without both English and Arabic skipped")
-        if self.bad_rows:
-            parts.append(f"{len(self.bad_rows)} bad row{'s' if len(self.bad_rows) > 1 else ''} skipped")
-        return ", ".join(parts)
 
 
 @dataclass

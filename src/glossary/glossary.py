@@ -20,8 +20,12 @@ from .models import (
     ROLES,
     STATUSES,
     Entity,
+    ImportReport,
     Match,
+    Mention,
     Name,
+    NormalizeReport,
+    NormalizeResult,
     check_alone,
     check_canonical,
     check_frequency,
@@ -35,10 +39,8 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from . import store
-    from .batch import NormalizeReport
-    from .exchange import ImportReport
     from .matching import Matcher
-    from .recognition import Mention, NormalizeResult, Recognizer
+    from .recognition import Recognizer
     from .tm import TranslationMemory
 
 #: Longest query :meth:`Glossary.lookup` accepts (characters): the longest names of the news
@@ -708,8 +710,6 @@ class Glossary:
         (spellings the entity already has are left as they are).
         See :meth:`suggestions`, :meth:`set_status` and :meth:`remove_name` for review.
         """
-        from .recognition import Mention
-
         ids: list[int] = []
         with self._write():
             for item in mentions:

@@ -123,6 +123,7 @@ from .common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAMELIKE_ZIPF
 from .common_words import zipf_normalized as word_zipf
 from .keys import strip_article, token_keys
 from .matching import ALIAS_FACTOR, SAME_SOUNDS_SCORE, Hit, Matcher, gc_paused, prefetch
+from .models import Mention, MentionInfo, NormalizeResult
 from .normalize import DIACRITICS, INVISIBLE, Lang, has_arabic, normalize
 
 if TYPE_CHECKING:
@@ -285,116 +286,6 @@ def _reading(skip: int, skip_all: int, prefix: str, query: str, zipf: float) -> 
     """A reading whose name starts with the article read out of the written prefix."""
     k = token_keys(query)
     return _Reading(skip, skip_all, prefix, True, query, zipf, k.sk, k.pk)
-
-
-# --------------------------------------------------------------------------
-# public value types
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class MentionInfo:
-    """What a mention resolves to; shared by every mention of the same spelling."""
-
-    entity_id: int
-    english: str
-    arabic: str
-    score: float
-    reason: str
-    stored: bool = True  #: the spelling is in the glossary (False: found through its keys)
-    lang: str = "ar"
-    short: str | None = None  #: how a short form (alias) is rewritten without expanding it
-    ambiguous: bool = False  #: another entity matches the span as well
-    kind: str = "other"
-
-
-class Mention(NamedTuple):
-    """One entity mention in a text.
-
-    ``start``/``end`` are character offsets of the name in the original text;
-    ``prefix`` is the proclitic written just before ``start`` and kept outside
-    the name (``"ل"`` in لبوتين).  ``english``/``arabic`` are the entity's
-    canonical spellings; ``score`` and ``reason`` are those
-    :meth:`glossary.Glossary.lookup` gives the span.  ``ambiguous`` mentions
-    (another entity matches as well) are never rewritten.  After
-    :meth:`glossary.Glossary.normalize_text`, ``replaced`` says whether the
-    span was rewritten and ``replacement`` is the text written in its place.
-    """
-
-    start: int
-    end: int
-    surface: str
-    prefix: str
-    info: MentionInfo
-    replaced: bool = False
-    replacement: str | None = None
-
-    @property
-    def entity_id(self) -> int:
-        return self.info.entity_id
-
-    @property
-    def english(self) -> str:
-        return self.info.english
-
-    @property
-    def arabic(self) -> str:
-        return self.info.arabic
-
-    @property
-    def kind(self) -> str:
-        return self.info.kind
-
-    @property
-    def score(self) -> float:
-        return self.info.score
-
-    @property
-    def reason(self) -> str:
-        return self.info.reason
-
-    @property
-    def stored(self) -> bool:
-        """True if the spelling is stored; False if it was found through its keys only."""
-        return self.info.stored
-
-    @property
-    def ambiguous(self) -> bool:
-        """True if another entity matches the span as well: reported, never rewritten."""
-        return self.info.ambiguous
-
-    @property
-    def lang(self) -> str:
-        return self.info.lang
-
-    def as_dict(self) -> dict[str, Any]:
-        """The fields of the JSON report."""
-        return {
-            "start": self.start,
-            "end": self.end,
-            "surface": self.surface,
-            "prefix": self.prefix,
-            "entity_id": self.entity_id,
-            "english": self.english,
-            "arabic": self.arabic,
-            "score": round(self.score, 1),
-            "reason": self.reason,
-            "ambiguous": self.ambiguous,
-            "replaced": self.replaced,
-            "replacement": self.replacement,
-        }
-
-
-@dataclass
-class NormalizeResult:
-    """What :meth:`glossary.Glossary.normalize_text` returns."""
-
-    text: str
-    mentions: list[Mention] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return any(m.replaced for m in self.mentions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1294,10 +1185,7 @@ __all__ = [
     "PROCLITICS",
     "REWRITE_MIN_SCORE",
     "TITLES",
-    "Mention",
-    "MentionInfo",
     "NameRow",
-    "NormalizeResult",
     "Recognizer",
     "check_annotation",
 ]

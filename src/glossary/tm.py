@@ -73,7 +73,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,12 +83,12 @@ from rapidfuzz.distance import Levenshtein
 
 from . import tmx_import
 from .errors import InputError, NotFoundError
-from .models import DEFAULT_MIN_SIMILARITY
+from .models import DEFAULT_MIN_SIMILARITY, TMHit, TMImportReport, TMUnit
 from .normalize import has_arabic, normalize, script_of
 from .segments import clean, norm_fingerprint, segment_norm, tokens, tokenwise_normalize
 from .store.tm_index import TMStore
 from .tmx import TMXWriter, primary_lang, tmx_date
-from .tmx_import import ON_DUPLICATE, TMImportReport
+from .tmx_import import ON_DUPLICATE
 
 if TYPE_CHECKING:
     from .glossary import Glossary
@@ -117,74 +117,6 @@ PROCLITICS = "وبلفك"
 _DIGITS = re.compile(r"\d+")
 _ENTITY = "\x01"
 _NUMBER = "\x02"
-
-
-@dataclass
-class TMHit:
-    """One translation-memory match, best first (see the module doc for ``score``)."""
-
-    unit_id: int
-    source: str
-    target: str
-    score: float
-    source_lang: str
-    target_lang: str
-    repaired_target: str | None = None
-    repairs: list[tuple[str, str]] = field(default_factory=list)
-    note: str | None = None
-    origin: str | None = None
-    updated: str | None = None
-    reversed: bool = False  # matched on the unit's target side (an en→ar query of an ar→en unit)
-
-    @property
-    def repaired(self) -> bool:
-        return self.repaired_target is not None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "unit_id": self.unit_id,
-            "score": self.score,
-            "source": self.source,
-            "target": self.target,
-            "source_lang": self.source_lang,
-            "target_lang": self.target_lang,
-            "repaired_target": self.repaired_target,
-            "repairs": [list(r) for r in self.repairs],
-            "note": self.note,
-            "origin": self.origin,
-            "updated": self.updated,
-            "reversed": self.reversed,
-        }
-
-
-@dataclass
-class TMUnit:
-    """A stored unit."""
-
-    id: int
-    source: str
-    target: str
-    source_lang: str
-    target_lang: str
-    note: str | None
-    origin: str | None
-    props: dict[str, Any]
-    created: str
-    updated: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "source": self.source,
-            "target": self.target,
-            "source_lang": self.source_lang,
-            "target_lang": self.target_lang,
-            "note": self.note,
-            "origin": self.origin,
-            "props": self.props,
-            "created": self.created,
-            "updated": self.updated,
-        }
 
 
 # ---------------------------------------------------------------------- entities
@@ -839,9 +771,6 @@ def _word_pattern(spelling: str, lang: str) -> re.Pattern[str]:
 __all__ = [
     "DEFAULT_MIN_SIMILARITY",
     "ON_DUPLICATE",
-    "TMHit",
-    "TMImportReport",
-    "TMUnit",
     "TranslationMemory",
     "norm_fingerprint",
     "score_tagged",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from json import dumps
 from json.encoder import encode_basestring as _json_string
@@ -22,7 +21,7 @@ from typing import Any
 
 from .errors import InputError, StoreError
 from .matching import gc_paused
-from .models import ON_DUPLICATE
+from .models import ON_DUPLICATE, TMImportReport
 from .segments import clean, segment_norm
 from .store.tm_index import TMStore
 from .tmx import Segment, TMXReader, TMXUnit, iso_date, primary_lang
@@ -41,41 +40,6 @@ _FTS_DEFAULT_HASHSIZE = 1 << 20
 
 #: A unit's way: (source language, target language), or None when it cannot be read.
 Direction = Callable[[TMXUnit], tuple[str, str] | None]
-
-
-@dataclass
-class TMImportReport:
-    """What :meth:`TranslationMemory.import_tmx` did."""
-
-    path: str
-    read: int = 0
-    added: int = 0
-    updated: int = 0
-    duplicates: int = 0  # units whose source and target were both stored already (skipped, or updated)
-    #: units whose source was stored with another target (stored beside it, or replacing it: "update")
-    alternatives: int = 0
-    skipped: int = 0  # units not stored: duplicates (unless "update"), units missing a language
-    incomplete: int = 0  # units without both languages
-    duplicate_lines: list[int] = field(default_factory=list)  # first 100 duplicate <tu> lines
-    seconds: float = 0.0
-
-    @property
-    def imported(self) -> int:
-        return self.added + self.updated
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "read": self.read,
-            "added": self.added,
-            "updated": self.updated,
-            "duplicates": self.duplicates,
-            "alternatives": self.alternatives,
-            "skipped": self.skipped,
-            "incomplete": self.incomplete,
-            "duplicate_lines": self.duplicate_lines,
-            "seconds": round(self.seconds, 3),
-        }
 
 
 def import_tmx(
@@ -420,4 +384,4 @@ def _to_json(value: Any) -> str:
     return dumps(value, ensure_ascii=False)
 
 
-__all__ = ["BATCH", "BULK_UNITS", "IMPORT_FTS_HASHSIZE", "ON_DUPLICATE", "TMImportReport", "TMXImport", "import_tmx"]
+__all__ = ["BATCH", "BULK_UNITS", "IMPORT_FTS_HASHSIZE", "ON_DUPLICATE", "TMXImport", "import_tmx"]
