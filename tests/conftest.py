@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -116,6 +116,15 @@ def cli(tmp_path: Path, default_template: Path) -> Callable[..., subprocess.Comp
 
 
 @pytest.fixture
+def default_copy(tmp_path: Path, default_template: Path) -> Iterator[Glossary]:
+    """A default store as first use leaves it, private to the test (a copy of :func:`default_template`)."""
+    copy_store(default_template, tmp_path / "g.db")
+    g = Glossary.open(tmp_path / "g.db", defaults=True)
+    yield g
+    g.close()
+
+
+@pytest.fixture
 def empty(tmp_path: Path) -> Glossary:
     """A new, empty store file."""
     g = Glossary.open(tmp_path / "empty.db")
@@ -124,20 +133,17 @@ def empty(tmp_path: Path) -> Glossary:
 
 
 @pytest.fixture(scope="session")
-def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store filled once from the bundled data; copy it, don't write to it."""
-    path = tmp_path_factory.mktemp("bundled") / "bundled.db"
-    g = Glossary.open(path, defaults=True)
-    g.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    g.close()
-    return path
+def bundled_db(default_template: Path) -> Path:
+    """A store filled once from the bundled data, with its index file; copy it (:func:`copy_store`),
+    don't write to it."""
+    return default_template
 
 
 @pytest.fixture
 def filled(tmp_path: Path, bundled_db: Path) -> Glossary:
     """A private copy of a store filled from the bundled data."""
     target = tmp_path / "filled.db"
-    shutil.copyfile(bundled_db, target)
+    copy_store(bundled_db, target)
     g = Glossary.open(target)
     yield g
     g.close()

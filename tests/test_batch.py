@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,10 +23,9 @@ EXPECTED = LINES.replace("سيرجي لافروف", "سيرغي لافروف").r
 
 
 @pytest.fixture
-def g(tmp_path: Path) -> Iterator[Glossary]:
-    glossary = Glossary.open(tmp_path / "g.db", defaults=True)
-    yield glossary
-    glossary.close()
+def g(default_copy: Glossary) -> Glossary:
+    """A default store (a copy of the one first use makes: the bundled glossary and its index)."""
+    return default_copy
 
 
 @pytest.fixture

@@ -35,8 +35,9 @@ def seed_lines() -> list[str]:
 
 
 @pytest.fixture
-def g(tmp_path: Path) -> Glossary:
-    return Glossary.open(tmp_path / "g.db", defaults=True)
+def g(default_copy: Glossary) -> Glossary:
+    """A default store (a copy of the one first use makes: the bundled glossary and its index)."""
+    return default_copy
 
 
 def test_add_get_remove(g: Glossary) -> None:

@@ -67,8 +67,9 @@ def seed_sentences(n: int = 6) -> list[str]:
 
 
 @pytest.fixture
-def g(tmp_path: Path) -> Glossary:
-    return Glossary.open(tmp_path / "g.db", defaults=True)
+def g(default_copy: Glossary) -> Glossary:
+    """A default store (a copy of the one first use makes: the bundled glossary and its index)."""
+    return default_copy
 
 
 def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
