@@ -294,8 +294,9 @@ _NO_BUCKET: _Bucket = ([], [])
 
 
 def prefetch(container: Any, keys: Iterable[Any]) -> None:
-    """Read these entries of a container read lazily from an index file together, in one query
-    (:mod:`glossary.store.index_file`); nothing to do for an in-memory one."""
+    """Read these entries of a container opened lazily from an index file together, in one query
+    (:mod:`glossary.store.index_file`); nothing to do for an in-memory one (a plain dict, set or list).
+    The recognizer and the name-likeness model use it too."""
     fetch = getattr(container, "prefetch", None)
     if fetch is not None:
         fetch(keys)

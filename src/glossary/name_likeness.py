@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .matching import prefetch
+
 if TYPE_CHECKING:
     from .store.index_file import IndexFile, Part
 
@@ -82,11 +84,10 @@ class NameLikeness:
         wg, wc = self._words.grams.get, self._words.contexts.get
         total = 0.0
         grams = _grams(word)
-        if hasattr(self._names.grams, "prefetch"):  # read from an index file: a query per table
-            contexts = [g[:-1] for g in grams]
-            for table, keys in ((self._names.grams, grams), (self._names.contexts, contexts),
-                                (self._words.grams, grams), (self._words.contexts, contexts)):
-                table.prefetch(keys)
+        contexts = [g[:-1] for g in grams]
+        for table, keys in ((self._names.grams, grams), (self._names.contexts, contexts),
+                            (self._words.grams, grams), (self._words.contexts, contexts)):
+            prefetch(table, keys)  # read from an index file: a query per table
         for g in grams:
             ctx = g[:-1]
             total += math.log((ng(g, 0) + 0.5) / (nc(ctx, 0) + v))
