@@ -205,30 +205,28 @@ def _query(request: Request, name: str, *, required: bool = False, max_chars: in
     return value
 
 
-def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
-    value = request.query_params.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ApiError(400, f"{name} must be a whole number, not {value[:40]!r}") from None
-    if not low <= number <= high:
-        raise ApiError(400, f"{name} must be from {low} to {high}, not {number}")
-    return number
-
-
-def _score(request: Request, name: str) -> float | None:
+def _query_number(request: Request, name: str, kind: type[int] | type[float], low: float, high: float) -> float | None:
+    """A numeric query parameter from ``low`` to ``high`` (None when absent); a 400 otherwise."""
     value = request.query_params.get(name)
     if value is None or value == "":
         return None
     try:
-        number = float(value)
+        number = kind(value)
     except ValueError:
-        raise ApiError(400, f"{name} must be a number, not {value[:40]!r}") from None
-    if not 0 <= number <= 100:
-        raise ApiError(400, f"{name} must be from 0 to 100, not {value[:40]}")
+        what = "a whole number" if kind is int else "a number"
+        raise ApiError(400, f"{name} must be {what}, not {value[:40]!r}") from None
+    if not low <= number <= high:  # (NaN too)
+        raise ApiError(400, f"{name} must be from {low} to {high}, not {value[:40]}")
     return number
+
+
+def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
+    number = _query_number(request, name, int, low, high)
+    return default if number is None else int(number)
+
+
+def _score(request: Request, name: str) -> float | None:
+    return _query_number(request, name, float, 0, 100)
 
 
 def _id(request: Request, name: str = "id") -> int:
