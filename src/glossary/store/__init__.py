@@ -504,7 +504,7 @@ class Store:
 
     def defaults_loaded(self) -> bool:
         """Whether the bundled glossary was imported into this store."""
-        return self.db.execute("SELECT value FROM meta WHERE key = 'defaults_loaded'").fetchone() is not None
+        return self.defaults_loaded_at() is not None
 
     def mark_defaults_loaded(self) -> None:
         """Note the bundled glossary as loaded now (again, after an update)."""
