@@ -429,6 +429,36 @@ def test_a_name_the_glossary_does_not_hold_gets_no_answer_at_the_default(bundled
     assert bundled.lookup(query, min_score=DEFAULT_MIN_SCORE) == []
 
 
+@pytest.mark.parametrize(
+    ("query", "was"),
+    [
+        ("جواد", "Ramin Djawadi"),  # google-ar2en.tsv person names: answered by the bundled surname
+        ("jawad", "Ramin Djawadi"),  # alias جوادي / Djawadi at 77 and 84
+        ("سابرينا", "Sabrina Carpenter"),  # a given name alone: was 70 (one word of her two)
+        ("ليونيل", "Lionel Messi"),
+    ],
+)
+def test_a_surname_or_given_name_alone_is_no_answer(bundled: Glossary, query: str, was: str) -> None:
+    """A bundled surname (an alias made from the full name by rule) answers only as stored or
+    within its sound class, and one word of a longer name is a suggestion, not an answer."""
+    assert all(m.english != was for m in bundled.lookup(query))
+
+
+def test_a_stored_surname_and_a_full_name_still_answer(bundled: Glossary) -> None:
+    assert bundled.lookup("جوادي")[0].english == "Ramin Djawadi"  # the alias as stored
+    assert bundled.lookup("لفروف")[0].english == "Sergei Lavrov"  # a curated alias (لافروف), respelled
+    got = bundled.lookup("سابرينا", min_score=50)  # asked for weaker matches: the suggestion is there
+    assert got and got[0].english == "Sabrina Carpenter" and got[0].score < DEFAULT_MIN_SCORE
+
+
+def test_a_curated_alias_answers_respelled(empty: Glossary) -> None:
+    """The alias bar is for aliases imported in bulk; one a translator added answers as before."""
+    eid = empty.add("Ramin Djawadi", "رامين جوادي", kind="person")
+    empty.add_variant(eid, "جوادي", role="alias")
+    got = empty.lookup("جواد")
+    assert got and got[0].english == "Ramin Djawadi" and got[0].reason == "alias"
+
+
 @pytest.fixture(scope="module")
 def one_spelling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Glossary]:
     """A real store holding each seed entity under ONE spelling, beside ~400 real Wikidata names."""

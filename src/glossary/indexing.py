@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import store
-from .matching import SAME_SOUNDS_SCORE, Matcher, NameRecord, gc_paused
+from .matching import Matcher, NameRecord, answer_bar, gc_paused
 from .store.index_file import IndexCorrupt, IndexFile, index_path
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ class Indexes:
 
 
 def _record(r: tuple[Any, ...]) -> NameRecord:
-    return NameRecord(r[0], r[1], r[2], r[3], r[4], r[8], SAME_SOUNDS_SCORE if r[6] == "stored" else 0.0)
+    return NameRecord(r[0], r[1], r[2], r[3], r[4], r[8], answer_bar(r[4], r[6], bool(r[7])))
 
 
 def _name_row(r: tuple[Any, ...]) -> NameRow:

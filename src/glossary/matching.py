@@ -133,6 +133,11 @@ MIDDLE_PENALTY = 10.0
 EDGE_PENALTY = 30.0
 #: Penalty when the aligned tokens come in another order (Lavrov Sergei).
 ORDER_PENALTY = 5.0
+#: More penalty when a one-word query matches one word of a longer name: a given name or a
+#: surname on its own (سابرينا / Sabrina Carpenter, Daniel / Daniel Johnston) is shared by many
+#: people, so it scores below the default threshold (a suggestion for a lower ``min_score``,
+#: not an answer).  A short form that names one person is stored as an ``alias``.
+ONE_WORD_PENALTY = 10.0
 #: Score factor for names stored with role ``alias``.
 ALIAS_FACTOR = 0.95
 #: Score for a spelling that differs from a stored one only by spaces.
@@ -149,6 +154,22 @@ CROSS_WEIGHT = 10.0
 #: (a surname looked up finds some small town that sounds like it).  The recognizer asks the same
 #: of a one-word spelling stored nowhere that looks more like an ordinary word than like a name.
 SAME_SOUNDS_SCORE = 90.0
+
+
+def answer_bar(role: str, alone: str | None, curated: bool) -> float:
+    """The least score at which a stored spelling answers (:attr:`NameRecord.bar`).
+
+    :data:`SAME_SOUNDS_SCORE` for a spelling marked ``alone='stored'`` and for a short form
+    imported in bulk (an ``alias`` not curated: the bundled news people's surnames, taken from
+    their full names by rule).  A surname is shared by many people and a respelled one is more
+    often someone else (جواد / Djawadi, Bridgman / Brightman), so it answers as stored, up to
+    orthography, or respelled within one sound class (ترامب / ترامپ).  Everything else: 0.
+    """
+    if alone == "stored" or (role == "alias" and not curated):
+        return SAME_SOUNDS_SCORE
+    return 0.0
+
+
 #: How many of the best entities get the cross-script check at a time (see ``_fit_check``).
 CROSS_POOL = 20
 #: Most entities checked for one lookup: beyond them, scores stay unchecked.
@@ -178,6 +199,11 @@ FIT_PARTS = True
 LATIN_WEIGHT = 30.0
 LATIN_GOOD = 83.0
 LATIN_POOR = 57.0
+#: Latin queries: a match below 99 is also put this many times as far below 99 (89 -> 86.5,
+#: 75 -> 69).  Latin answers below 90 were right half as often as Arabic ones of the same score
+#: (``benchmarks/calibration.py``, calibration parts: 80-89 right 34% against 70%), so the same
+#: score would promise more than it holds; spread, a score means about the same in both scripts.
+LATIN_SPREAD = 1.25
 
 #: Most English tokens the cross-script route looks at per Arabic query token.
 MAX_CROSS_CANDIDATES = 600
@@ -217,8 +243,8 @@ class NameRecord:
     role: str
     #: How often the entity is attested (its ``frequency``; 0 when unknown).
     frequency: int = 0
-    #: The least score at which this spelling answers: :data:`SAME_SOUNDS_SCORE` for a spelling
-    #: marked ``alone='stored'`` (a gazetteer entry: only as stored or within its sound class).
+    #: The least score at which this spelling answers (:func:`answer_bar`): :data:`SAME_SOUNDS_SCORE`
+    #: for a gazetteer entry marked ``alone='stored'`` and for a bulk-imported short form.
     bar: float = 0.0
 
 
@@ -676,14 +702,14 @@ class Matcher:
             for tid, found in c0.items():
                 for slot in post1.get(tid, ()):  # a one-word name is in one token's postings:
                     scored[slot] = found  # offered once, nothing to compare with yet
-            # one query token against longer names: at most s - EDGE_PENALTY
-            reach = {t: v for t, v in c0.items() if v[0] - EDGE_PENALTY >= min_score}  # (few)
+            # one query token against longer names: at most s - EDGE_PENALTY - ONE_WORD_PENALTY
+            reach = {t: v for t, v in c0.items() if v[0] - EDGE_PENALTY - ONE_WORD_PENALTY >= min_score}
             for tid, _ in self._top(reach):
                 # every such name scores the same up to its length: a few suffice
                 for slot in side.postm.get(tid, [])[: limit * PARTIAL_PER_TOKEN]:
                     self._score_slot(slot, cands, offer)
             self._split_query(side, qtoks[0], offer)
-            if lang == "ar":
+            if lang == "ar" and min_score <= 100.0 * CROSS_ROUTE_FACTOR:  # (it scores at most that)
                 self._cross_route(qkeys[0], offer)
         else:
             self._multi(side, qtoks, cands, limit, min_score, offer)
@@ -868,6 +894,8 @@ class Matcher:
             for i in range(n):
                 if not used_q >> i & 1:
                     score -= EDGE_PENALTY if i in (0, n - 1) else MIDDLE_PENALTY
+        if n == 1 < m:
+            score -= ONE_WORD_PENALTY
         if swapped:
             partial = True
             score -= ORDER_PENALTY
@@ -1009,7 +1037,7 @@ class Matcher:
             if score < SPACING_SCORE and toks:
                 sim = _ratio(qnorm, " ".join([keys[t].norm for t in toks]))
                 bad = min(FIT_MAX_BAD, max(0.0, (LATIN_GOOD - sim) / (LATIN_GOOD - LATIN_POOR)))
-                score = max(0.0, score - LATIN_WEIGHT * bad)
+                score = max(0.0, SPACING_SCORE - (SPACING_SCORE - score + LATIN_WEIGHT * bad) * LATIN_SPREAD)
             if score < min_score or (score < self._bar[slot] and item[3] != _ORTHO):
                 continue
             kept.append((-score, item[1], ent, slot, reason))

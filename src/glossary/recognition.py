@@ -774,7 +774,9 @@ class Recognizer:
             # a rare word that looks like a name is looked up even when no stored Arabic spelling
             # sounds like it: its English name may (ماتارازو Matarazzo, through the transliteration model)
             if spaced or (w.rare and namelike) or self.matcher.sounds_like(first, same_sounds=not namelike):
-                res = self._info_of_hits(self._search(first, floor))
+                # a word that does not look like a name counts only as the same sounds: the matcher
+                # is asked for nothing less (it then skips what cannot score that much)
+                res = self._info_of_hits(self._search(first, floor if namelike else max(floor, SAME_SOUNDS_SCORE)))
                 if res is not None and (namelike or res[0].score >= SAME_SOUNDS_SCORE):
                     self._keyed(out, token, w, r, res)
         return out
