@@ -422,6 +422,8 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Glossary]:
         "rasoul",  # was Brazil 67
         "يوسفي",  # the same names in Arabic: was Sofia 70
         "يعلون",  # Ya'alon: was El Aaiun 82.6 (its English has two words: fitted written together now)
+        "gordan",  # Latin person names: were Jordan 67 and Rome 66 (Latin scores spread below 99)
+        "ryoma",
     ],
 )
 def test_a_name_the_glossary_does_not_hold_gets_no_answer_at_the_default(bundled: Glossary, query: str) -> None:
@@ -449,6 +451,22 @@ def test_a_stored_surname_and_a_full_name_still_answer(bundled: Glossary) -> Non
     assert bundled.lookup("لفروف")[0].english == "Sergei Lavrov"  # a curated alias (لافروف), respelled
     got = bundled.lookup("سابرينا", min_score=50)  # asked for weaker matches: the suggestion is there
     assert got and got[0].english == "Sabrina Carpenter" and got[0].score < DEFAULT_MIN_SCORE
+
+
+def test_latin_scores_spread_below_99(bundled: Glossary, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Latin match below 99 is put ``LATIN_SPREAD`` times as far from 99; 99 and 100 stay."""
+
+    def score(query: str, english: str) -> float:
+        return next(m.score for m in bundled.lookup(query, limit=5, min_score=0) if m.english == english)
+
+    k = matching.LATIN_SPREAD
+    spread = score("gordan", "Jordan"), score("Phillipines", "Philippines"), score("Jordan", "Jordan")
+    monkeypatch.setattr(matching, "LATIN_SPREAD", 1.0)
+    plain = score("gordan", "Jordan"), score("Phillipines", "Philippines"), score("Jordan", "Jordan")
+    assert spread[0] < DEFAULT_MIN_SCORE <= plain[0]
+    for s, p in zip(spread[:2], plain[:2], strict=True):
+        assert 99 - s == pytest.approx((99 - p) * k)
+    assert spread[1] > 90 and spread[2] == plain[2] == 100.0
 
 
 def test_a_curated_alias_answers_respelled(empty: Glossary) -> None:
