@@ -35,6 +35,27 @@ def test_store_from_older_version_is_upgraded_and_keeps_data(tmp_path: Path) -> 
     assert g.lookup("موسكو")[0].english == "Moscow"
 
 
+def test_spellings_stored_before_a_normalization_change_are_renormalized_on_open(tmp_path: Path) -> None:
+    """A store written when ``ø`` was not folded holds ``nesbø`` as the normalized form: opened by
+    this version, its names and entities are recomputed once, and a lookup of "Jo Nesbo" is exact."""
+    g = Glossary.open(tmp_path / "g.db")
+    eid = g.add("Jo Nesbø", "يو نسبو", kind="person")
+    g.close()
+    db = sqlite3.connect(tmp_path / "g.db")
+    with db:  # as an older version left it
+        db.execute("UPDATE names SET norm = 'jo nesbø' WHERE lang = 'en'")
+        db.execute("UPDATE entities SET english_norm = 'jo nesbø'")
+        db.execute("DELETE FROM meta WHERE key = 'names_norm_fingerprint'")
+    db.close()
+    g = Glossary.open(tmp_path / "g.db")
+    assert g.db.execute("SELECT norm FROM names WHERE lang = 'en'").fetchone()[0] == "jo nesbo"
+    assert g.db.execute("SELECT english_norm FROM entities").fetchone()[0] == "jo nesbo"
+    got = g.lookup("Jo Nesbo")
+    assert got[0].entity_id == eid and got[0].score == 100.0
+    assert g.find_entity(english="JO NESBO") == eid
+    g.close()
+
+
 def test_store_of_m006_gets_alone_stored_and_keeps_rows_indexes_and_triggers(tmp_path: Path) -> None:
     """m007 rebuilds ``names`` with the wider check: rows, ids, indexes, triggers and the change log kept."""
     path = old_store(tmp_path / "m006.db", stop_before="m007_alone_stored")

@@ -77,6 +77,16 @@ ARABIC_TABLE: dict[int, str | None] = {
     **{ord(c): " " for c in NAME_PUNCTUATION},
 }
 
+#: Latin letters that carry no accent to strip but that readers of English take for plain letters
+#: (applied after case folding).  ``"Holmstrøm" -> "holmstrom"``, ``"Łódź" -> "lodz"``,
+#: ``"Læstadius" -> "laestadius"``, ``"Đoković" -> "dokovic"``.
+LATIN_FOLD: dict[str, str] = {
+    "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "ŀ": "l", "đ": "d", "ð": "d", "þ": "th",
+    "ı": "i", "ħ": "h", "ŧ": "t",
+}
+
+LATIN_TABLE: dict[int, str | None] = {**ARABIC_TABLE, **{ord(k): v for k, v in LATIN_FOLD.items()}}
+
 _SPACES = re.compile(r"\s+")
 #: Arabic-script characters (presentation forms end at U+FEFC: U+FEFF is the byte-order mark)
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFC]")
@@ -150,13 +160,15 @@ def normalize_latin(text: str) -> str:
 
     >>> normalize_latin("  Pyong-Yang ")
     'pyong yang'
+    >>> normalize_latin("Łódź"), normalize_latin("HOLMSTRØM")
+    ('lodz', 'holmstrom')
     """
     return _fixed_point(_latin_pass, text)
 
 
 def _latin_pass(text: str) -> str:
     text = strip_accents(unicodedata.normalize("NFKC", text)).casefold()
-    text = text.translate(ARABIC_TABLE)
+    text = text.translate(LATIN_TABLE)
     return collapse_spaces(text)
 
 
@@ -178,3 +190,20 @@ def normalize(text: str, lang: Lang | None = None) -> str:
     # the Arabic fold can remove the only Arabic characters (ء، ؟, marks): what is left is Latin text,
     # folded as Latin, so that normalizing again changes nothing ("Âء" -> "a", not "â")
     return out if has_arabic(out) else normalize_latin(out)
+
+
+# Probe text for :func:`fingerprint`: every Arabic-block character and the Latin letters the folds
+# touch, so that any change to what :func:`normalize` does changes the fingerprint.
+_PROBE = (
+    "".join(chr(c) for c in range(0x0600, 0x0700)) + " Ab-Cd É ß ٢٠٢٤ ۱۲ ﻻ ﺑﻮﺗﻴﻦ "
+    + "".join(LATIN_FOLD) + "".join(LATIN_FOLD).upper()
+)
+
+
+def fingerprint() -> str:
+    """Changes whenever :func:`normalize` changes what it does: stored normalized forms made
+    before such a change are recomputed (the store's names, the TM's segments)."""
+    import hashlib
+
+    both = normalize(_PROBE, "ar") + "|" + normalize(_PROBE, "en")
+    return hashlib.sha1(both.encode()).hexdigest()

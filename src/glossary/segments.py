@@ -8,18 +8,14 @@ renormalization) stores a segment's ``source_norm``/``target_norm`` through
 
 from __future__ import annotations
 
-import hashlib
 import re
 
-from .normalize import Lang, normalize
+from .normalize import Lang, fingerprint, normalize
 from .tmx import primary_lang
 
 _TOKEN = re.compile(r"\w+")
 _LINE_BREAKS = re.compile(r"[ \t]*[\r\n]+[ \t]*")
 
-# Probe text for the normalization fingerprint: every Arabic-block character and
-# some Latin, so a change to normalize() is noticed and the index rebuilt.
-_PROBE = "".join(chr(c) for c in range(0x0600, 0x0700)) + " Ab-Cd É ß ٢٠٢٤ ۱۲ ﻻ ﺑﻮﺗﻴﻦ"
 
 
 def tokens(norm: str) -> list[str]:
@@ -28,8 +24,8 @@ def tokens(norm: str) -> list[str]:
 
 
 def norm_fingerprint() -> str:
-    """Changes whenever :func:`normalize` changes what it does."""
-    return hashlib.sha1(normalize(_PROBE, "ar").encode() + b"|" + normalize(_PROBE, "en").encode()).hexdigest()
+    """Changes whenever :func:`normalize` changes what it does (:func:`glossary.normalize.fingerprint`)."""
+    return fingerprint()
 
 
 def clean(text: str) -> str:

@@ -378,7 +378,54 @@ def connect(path: str | Path) -> sqlite_utils.Database:
                 # re-check inside the lock: another process may have migrated meanwhile
                 if migrations.pending(db):
                     migrations.apply(db)
+        if reason is None:
+            renormalize_names(db)
     return db
+
+
+def renormalize_names(db: sqlite_utils.Database) -> int:
+    """Recompute the stored normalized spellings if :func:`~glossary.normalize.normalize` changed.
+
+    ``names.norm`` and ``entities.english_norm``/``arabic_norm`` are made when a row is written;
+    a version whose normalization folds more (``Holmstrøm`` = ``Holmstrom``) would otherwise
+    compare new spellings with old forms.  The fingerprint of the normalization the rows were
+    made with is kept in ``meta``; when it differs, every row is recomputed once, in one
+    transaction (changed names log ``reset``: the index is rebuilt).  Returns the rows changed.
+    """
+    from ..normalize import fingerprint
+
+    current = fingerprint()
+    key = "names_norm_fingerprint"
+
+    def stored() -> str | None:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    if stored() == current:
+        return 0
+    changed = 0
+    with write_transaction(db):
+        if stored() == current:  # another process did it meanwhile
+            return 0
+        names = [
+            (new, i) for i, text, lang, norm in db.execute("SELECT id, text, lang, norm FROM names").fetchall()
+            if (new := normalize(text, lang)) != norm
+        ]
+        db.conn.executemany("UPDATE names SET norm = ? WHERE id = ?", names)
+        entities = []
+        for i, english, arabic, en_norm, ar_norm in db.execute(
+            "SELECT id, english, arabic, english_norm, arabic_norm FROM entities"
+        ).fetchall():
+            en, ar = normalize(english, "en"), normalize(arabic, "ar")
+            if (en, ar) != (en_norm, ar_norm):
+                entities.append((en, ar, i))
+        db.conn.executemany("UPDATE entities SET english_norm = ?, arabic_norm = ? WHERE id = ?", entities)
+        db.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, current],
+        )
+        changed = len(names) + len(entities)
+    return changed
 
 
 @contextmanager
