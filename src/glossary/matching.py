@@ -439,6 +439,7 @@ class _Side:
         alt = alternate_spelling(token)
         if alt is not None:
             forms.append(token_keys(alt))  # the last form: an alternate spelling
+        self._prefetch_buckets(forms)  # (from an index file: every bucket it may read, in one query a table)
         exact = self.by_norm.get(token)
         vids: list[int] = []
         choices: list[str] = []
@@ -489,6 +490,18 @@ class _Side:
                 if old is None or s > old[0]:
                     out[tid] = (s, lvl)
         return out
+
+    def _prefetch_buckets(self, forms: list[TokenKeys]) -> None:
+        """Read the buckets :meth:`_buckets` may ask for, for every form of a query token, together."""
+        pks, sks, dels = [f.pk for f in forms], [], []
+        for f in forms:
+            if f.sk:
+                d = deletions(f.sk)
+                sks += [f.sk, *d]
+                dels += [f.sk, *d]
+        prefetch(self.by_pk, pks)
+        prefetch(self.by_sk, sks)
+        prefetch(self.by_del, dels)
 
     def _buckets(self, q: TokenKeys, alt: TokenKeys | None = None) -> Iterable[_Bucket]:
         """Candidate buckets, most promising first (``alt``: an alternate spelling's two)."""
@@ -920,7 +933,9 @@ class Matcher:
             return
         vids: list[int] = []
         choices: list[str] = []
-        for d in (qxs, *sorted(deletions(qxs))):
+        keys = (qxs, *sorted(deletions(qxs)))
+        prefetch(en.by_xsk, keys)
+        for d in keys:
             ids, texts = en.by_xsk.get(d, _NO_BUCKET)
             vids.extend(ids)
             choices.extend(texts)
