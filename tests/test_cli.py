@@ -90,6 +90,18 @@ def test_glossary_db_environment_variable_moves_the_store(cli, tmp_path: Path) -
     assert target.exists()
 
 
+def test_first_use_says_once_why_it_takes_seconds(cli, tmp_path: Path) -> None:
+    """A new install's first command builds the default store and its index (seconds): one line on
+    stderr says so, the answer is unchanged on stdout, and the next command is silent."""
+    target = tmp_path / "fresh" / "glossary.db"
+    first = cli("lookup", "واشنطن", "--json", env={"GLOSSARY_DB": str(target)})
+    assert first.returncode == 0
+    assert first.stderr.count("\n") == 1 and "first use" in first.stderr and str(target) in first.stderr
+    assert json.loads(first.stdout)[0]["english"] == "Washington D.C."
+    again = cli("lookup", "واشنطن", "--json", env={"GLOSSARY_DB": str(target)})
+    assert again.returncode == 0 and again.stderr == "" and again.stdout == first.stdout
+
+
 def test_import_and_export_round_trip(cli, tmp_path: Path) -> None:
     src = tmp_path / "names.csv"
     src.write_text("english,arabic,kind,variants\nKim Jong Un,كيم جونغ أون,person,كيم جونج أون\n", encoding="utf-8")

@@ -168,8 +168,13 @@ def check_store_folder(path: Path | None) -> None:
 def open_glossary() -> Glossary:
     """The store named by ``--db``, else the default (``$GLOSSARY_DB`` or the per-user store)."""
     from ..glossary import Glossary  # here, not at the top: ``glossary --help`` needs no store
+    from ..store import default_path
 
     check_store_folder(state.db)
+    if state.db is None and not default_path().exists():
+        # the first command of a new install waits several seconds: say why, once
+        err.print(f"glossary: first use: creating {default_path()} from the bundled glossary "
+                  "(about 14,000 entities) and its index; this takes a few seconds, once")
     return Glossary.open(state.db)
 
 
