@@ -211,14 +211,17 @@ def phonetic_key(token: str) -> str:
 
 
 def skeleton(token: str) -> str:
-    """Consonant skeleton of one normalized token: its phonetic key without vowels.
+    """Consonant skeleton of one normalized token: its phonetic key without vowels, a consonant
+    written twice in a row once (a vowel letter dropped between two of one class joins them).
 
     >>> skeleton("ويتكر") == skeleton("ويتاكر")
+    True
+    >>> skeleton("طاجكستان") == skeleton("طاجيكستان")  # ج and ك are one class (g)
     True
     """
     if not has_arabic(token):
         return latin_skeleton(token)
-    return phonetic_key(token).translate(_DROP_VOWELS)
+    return _collapse(phonetic_key(token).translate(_DROP_VOWELS))
 
 
 def latin_phonetic_key(token: str) -> str:
@@ -281,7 +284,7 @@ def token_keys(token: str) -> TokenKeys:
     """
     if has_arabic(token):
         pk = phonetic_key(token)
-        return TokenKeys(token, pk, pk.translate(_DROP_VOWELS))
+        return TokenKeys(token, pk, _collapse(pk.translate(_DROP_VOWELS)))
     pk = latin_phonetic_key(token)
     return TokenKeys(token, pk, pk.translate(_DROP_LATIN_SKIP))
 
