@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glossary import Glossary, matching
-from glossary.matching import DEFAULT_MIN_SCORE, Matcher, NameRecord
+from glossary.keys import token_keys
+from glossary.matching import DEFAULT_MIN_SCORE, Matcher, NameRecord, token_score
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -475,6 +476,22 @@ def test_a_curated_alias_answers_respelled(empty: Glossary) -> None:
     empty.add_variant(eid, "جوادي", role="alias")
     got = empty.lookup("جواد")
     assert got and got[0].english == "Ramin Djawadi" and got[0].reason == "alias"
+
+
+@pytest.mark.parametrize(
+    ("query", "stored", "same_skeleton"),
+    [
+        ("بريس", "باريس", True),  # a long vowel dropped inside: still Paris's skeleton
+        ("ديمتري", "دميتري", True),
+        ("تالي", "ايطاليا", False),  # a first vowel written in one and not the other: not one name's skeleton
+        ("ابي", "بي", False),
+    ],
+)
+def test_a_skeleton_match_needs_the_same_start(query: str, stored: str, same_skeleton: bool) -> None:
+    """Arabic writes a word's first vowel; two spellings of one name start alike (both with a vowel
+    or both with a consonant), so only they score as the same skeleton (75-90, phonetic)."""
+    score, level = token_score(token_keys(query), token_keys(stored))
+    assert (level == 1 and score >= 75) == same_skeleton
 
 
 @pytest.fixture(scope="module")
