@@ -686,8 +686,8 @@ def _spelled_out(word: str, arabic: str) -> bool:
 def _initialism(word: str, arabic: str, alone: bool) -> bool:
     """Whether a word of an organization's name is an initialism, to be written upper-case.
 
-    A word of three or more letters without a vowel (NBA, SNCF; KK is a club marker); a word the
-    Arabic spells letter by letter (إن بي أي); or, when it is the whole name and has at most five
+    A word of three or more letters without a vowel (BSC, KCB; KK is a club marker); a word the
+    Arabic spells letter by letter (AEK: إيه إي كي); or, when it is the whole name and has at most five
     letters, one the Arabic translates (FIBA: الاتحاد الدولي لكرة السلة, no word of it spells
     fiba) or writes as one word with the article (الناتو: Arabic makes an acronym read as a word
     a common noun; a name it transliterates, Dawn داون, Vogue مجلة فوغ, keeps its capital only).
