@@ -174,7 +174,7 @@ def open_glossary() -> Glossary:
     if state.db is None and not default_path().exists():
         # the first command of a new install waits several seconds: say why, once
         err.print(f"glossary: first use: creating {default_path()} from the bundled glossary "
-                  "(about 14,000 entities) and its index; this takes a few seconds, once")
+                  "(about 16,500 entities) and its index; this takes a few seconds, once")
     return Glossary.open(state.db)
 
 
