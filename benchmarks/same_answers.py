@@ -52,10 +52,13 @@ revision's prepare worker and compared too (the generator calls the
 revision's ``normalize``).
 
 The parent prints one table (per part: same answers yes/no, how many answers
-differ, speed before and after, after/before as a speed, >1 faster), the first
-few differences, and merges the run into ``--json`` (a list of runs; a run of
-the same two commits replaces the earlier one).  The machine may be shared:
-compare the ratios of one run, not absolute speeds across runs.
+differ -- for mentions, those only one revision reports --, the speed before
+and after as median (min-max), after/before as a speed, > 1 faster, and the
+same ratio on CPU time: lookups, first pass, searches), recall@1/@5, mention
+and TM top-1 figures, the first few differences, and merges the run into
+``--json`` (a list of runs; a run of the same two commits replaces the earlier
+one).  The machine may be shared: compare the ratios of one run, not absolute
+speeds across runs.
 
 Usage::
 
@@ -219,21 +222,24 @@ def measure_variants(shared: Path, tmp: Path) -> dict[str, Any]:
     index_s = time.perf_counter() - t
     answers: list[list[list[Any]]] = []
     times: list[float] = []
-    hit1 = hit5 = 0
-    for query, expected in queries:
+    cpu = time.process_time()
+    for query, _ in queries:
         t = time.perf_counter()
         found = g.lookup(query, limit=5)
         times.append(time.perf_counter() - t)
         answers.append([[m.english, m.score, m.reason] for m in found])
-        got = [normalize(m.english, "en") for m in found]
+    cpu_s = time.process_time() - cpu
+    g.close()
+    hit1 = hit5 = 0
+    for (_, expected), answer in zip(queries, answers, strict=True):
+        got = [normalize(english, "en") for english, _score, _reason in answer]
         want = normalize(expected, "en")
         hit1 += got[:1] == [want]
         hit5 += want in got[:5]
-    g.close()
     n = len(queries)
     return {"answers": answers, "figures": {"queries": n, "recall@1": hit1 / n, "recall@5": hit5 / n},
             "speed": {"index_s": index_s, "p50_ms": statistics.median(times) * 1000,
-                      "total_s": sum(times)}}
+                      "total_s": sum(times), "cpu_s": cpu_s}}
 
 
 def measure_recognition(shared: Path, tmp: Path) -> dict[str, Any]:
@@ -285,9 +291,9 @@ def measure_normalization(shared: Path, tmp: Path) -> dict[str, Any]:
     g.find_mentions("x")
     index_s = time.perf_counter() - t
     gc.collect()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     normalize(g, "wikidata", "anercorp")
-    first_s = time.perf_counter() - t
+    first_s, first_cpu = time.perf_counter() - t, time.process_time() - c
     t = time.perf_counter()
     for name in seeds:
         normalize(g, "wikidata", name)
@@ -307,6 +313,7 @@ def measure_normalization(shared: Path, tmp: Path) -> dict[str, Any]:
             "figures": {"outputs": len(answers), "second_pass_same": same_again,
                         "replaced": sum(a["replaced"] for a in answers)},
             "speed": {"index_s": index_s, "first_mb_s": mb(texts["anercorp"]) / first_s,
+                      "first_cpu_mb_s": mb(texts["anercorp"]) / first_cpu,
                       "seeds_mb_s": seeds_mb / seeds_s, "second_mb_s": mb(texts["anercorp"]) / second_s}}
 
 
@@ -322,6 +329,7 @@ def measure_tm(shared: Path, tmp: Path) -> dict[str, Any]:
     answers: list[list[Any] | None] = []
     times: list[float] = []
     right = tie = 0
+    cpu = time.process_time()
     for q in spec:
         t = time.perf_counter()
         hits = g.tm.search(q["query"], limit=5, min_score=0)
@@ -331,10 +339,12 @@ def measure_tm(shared: Path, tmp: Path) -> dict[str, Any]:
         got = top.unit_id - 1 if top is not None else None  # unit ids follow file order (tm.py)
         right += got == q["expected"]
         tie += got == q["expected"] or got in q["mates"]
+    cpu_s = time.process_time() - cpu
     g.close()
     n = len(spec)
     return {"answers": answers, "figures": {"queries": n, "top1": right / n, "top1_or_tie": tie / n},
-            "speed": {"warm_s": warm_s, "p50_ms": statistics.median(times) * 1000, "total_s": sum(times)}}
+            "speed": {"warm_s": warm_s, "p50_ms": statistics.median(times) * 1000, "total_s": sum(times),
+                      "cpu_s": cpu_s}}
 
 
 MEASURES = {"variants": measure_variants, "recognition": measure_recognition,
@@ -462,6 +472,9 @@ def compare(part: str, before: dict[str, Any], after: dict[str, Any], keys: dict
 #: Per part: the speed shown in the table (key in "speed", unit, True when higher is faster).
 HEADLINE = {"variants": ("p50_ms", "lookup p50 ms", False), "recognition": ("first_mb_s", "1st pass MB/s", True),
             "normalization": ("first_mb_s", "1st pass MB/s", True), "tm": ("p50_ms", "search p50 ms", False)}
+#: Per part: the CPU time figure beside it (the process's own work: what other jobs on the cores change least).
+CPU = {"variants": ("cpu_s", False), "recognition": ("first_cpu_mb_s", True),
+       "normalization": ("first_cpu_mb_s", True), "tm": ("cpu_s", False)}
 WHAT = {"variants": "lookups (top 5)", "recognition": "mentions", "normalization": "outputs", "tm": "TM top-1"}
 
 
@@ -472,6 +485,11 @@ def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
     return "\n".join([line, sep, *("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
                                    for r in cells)])
+
+
+def ratio(before: float, after: float, higher_is_faster: bool) -> float:
+    """After's speed over before's: > 1 when after is faster."""
+    return after / before if higher_is_faster else before / after
 
 
 def median_speed(runs: Sequence[dict[str, Any]]) -> dict[str, float]:
@@ -488,7 +506,7 @@ def summarize(sides: dict[str, Side], measured: dict[str, dict[str, list[dict[st
                          for label, runs in (("before", b_runs), ("after", a_runs))}
         speed = {"before": median_speed(b_runs), "after": median_speed(a_runs)}
         key, _unit, higher = HEADLINE[part]
-        b, a = speed["before"][key], speed["after"][key]
+        cpu_key, cpu_higher = CPU[part]
         parts[part] = {
             "same_answers": diff["differ"] == 0,
             "diff": diff,
@@ -498,7 +516,8 @@ def summarize(sides: dict[str, Side], measured: dict[str, dict[str, list[dict[st
             "speed": speed,
             "speed_runs": {"before": [r["speed"] for r in b_runs], "after": [r["speed"] for r in a_runs]},
             "headline": key,
-            "speed_ratio": (a / b) if higher else (b / a),  # > 1: after is faster
+            "speed_ratio": ratio(speed["before"][key], speed["after"][key], higher),  # > 1: after is faster
+            "cpu_ratio": ratio(speed["before"][cpu_key], speed["after"][cpu_key], cpu_higher),
             "fit_kernel": {"before": b_runs[0]["fit_kernel"], "after": a_runs[0]["fit_kernel"]},
         }
     parts["tm"]["inputs_same"] = prepared["before"]["tm"]["inputs_sha256"] == prepared["after"]["tm"]["inputs_sha256"]
@@ -512,14 +531,20 @@ def report(parts: dict[str, Any], sides: dict[str, Side], descr: dict[str, dict[
     for part in PARTS:
         p = parts[part]
         key, unit, _ = HEADLINE[part]
+
+        def spread(label: str, p: dict[str, Any] = p, key: str = key) -> str:
+            values = [r[key] for r in p["speed_runs"][label]]
+            return f"{p['speed'][label][key]:.3f} ({min(values):.3f}-{max(values):.3f})"
+
         rows.append([part, f"{p['diff']['compared']:,} {WHAT[part]}", "yes" if p["same_answers"] else "NO",
-                     p["diff"]["differ"], unit, f"{p['speed']['before'][key]:.3f}", f"{p['speed']['after'][key]:.3f}",
-                     f"{p['speed_ratio']:.2f}"])
+                     p["diff"]["differ"], unit, spread("before"), spread("after"), f"{p['speed_ratio']:.2f}",
+                     f"{p['cpu_ratio']:.2f}"])
     out = [f"before = {descr['before']['rev']} ({descr['before']['commit']}, kernel: {sides['before'].kernel}); "
            f"after = {descr['after']['rev']} ({descr['after']['commit']}, kernel: {sides['after'].kernel}); "
-           f"speeds: medians of {repeat} fresh processes each",
+           f"speeds: medians (min-max) of {repeat} fresh processes each; ratios: after's speed / before's, "
+           "> 1 faster; CPU: the same on CPU time (lookups, first pass, searches)",
            table(["part", "answers compared", "same answers", "differ", "speed", "before", "after",
-                  "after/before (>1 faster)"], rows)]
+                  "after/before", "CPU after/before"], rows)]
     fig = []
     for part, names in (("variants", ("recall@1", "recall@5")), ("recognition", ("mentions", "second_pass_same")),
                         ("normalization", ("replaced", "second_pass_same")), ("tm", ("top1", "top1_or_tie"))):
