@@ -58,7 +58,8 @@ same ratio on CPU time: lookups, first pass, searches), recall@1/@5, mention
 and TM top-1 figures, the first few differences, and merges the run into
 ``--json`` (a list of runs; a run of the same two commits replaces the earlier
 one).  The machine may be shared: compare the ratios of one run, not absolute
-speeds across runs.
+speeds across runs; ``--before X --after X`` (one commit against itself)
+shows how far the two sides drift apart with no change at all.
 
 Usage::
 
