@@ -498,15 +498,10 @@ class _Side:
 
     def _prefetch_buckets(self, forms: list[TokenKeys]) -> None:
         """Read the buckets :meth:`_buckets` may ask for, for every form of a query token, together."""
-        pks, sks, dels = [f.pk for f in forms], [], []
-        for f in forms:
-            if f.sk:
-                d = deletions(f.sk)
-                sks += [f.sk, *d]
-                dels += [f.sk, *d]
-        prefetch(self.by_pk, pks)
-        prefetch(self.by_sk, sks)
-        prefetch(self.by_del, dels)
+        skeletons = [k for f in forms if f.sk for k in (f.sk, *deletions(f.sk))]
+        prefetch(self.by_pk, [f.pk for f in forms])
+        prefetch(self.by_sk, skeletons)  # a skeleton and its deletions are looked up in both
+        prefetch(self.by_del, skeletons)
 
     def _buckets(self, q: TokenKeys, alt: TokenKeys | None = None) -> Iterable[_Bucket]:
         """Candidate buckets, most promising first (``alt``: an alternate spelling's two)."""
