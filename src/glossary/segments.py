@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .normalize import Lang, fingerprint, normalize
+from .normalize import Lang, normalize
 from .tmx import primary_lang
 
 _TOKEN = re.compile(r"\w+")
@@ -21,11 +21,6 @@ _LINE_BREAKS = re.compile(r"[ \t]*[\r\n]+[ \t]*")
 def tokens(norm: str) -> list[str]:
     """Word tokens of normalized text (what the index and the scorer see)."""
     return _TOKEN.findall(norm)
-
-
-def norm_fingerprint() -> str:
-    """Changes whenever :func:`normalize` changes what it does (:func:`glossary.normalize.fingerprint`)."""
-    return fingerprint()
 
 
 def clean(text: str) -> str:
@@ -89,4 +84,4 @@ def segment_norm(text: str, lang: str) -> str:
     return normalize(text, side)
 
 
-__all__ = ["clean", "norm_fingerprint", "segment_norm", "tokens", "tokenwise_normalize"]
+__all__ = ["clean", "segment_norm", "tokens", "tokenwise_normalize"]

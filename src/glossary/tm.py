@@ -84,8 +84,8 @@ from rapidfuzz.distance import Levenshtein
 from . import tmx_import
 from .errors import InputError, NotFoundError
 from .models import DEFAULT_MIN_SIMILARITY, TMHit, TMImportReport, TMUnit
-from .normalize import has_arabic, normalize, script_of
-from .segments import clean, norm_fingerprint, segment_norm, tokens, tokenwise_normalize
+from .normalize import fingerprint, has_arabic, normalize, script_of
+from .segments import clean, segment_norm, tokens, tokenwise_normalize
 from .store.tm_index import TMStore
 from .tmx import TMXWriter, primary_lang, tmx_date
 from .tmx_import import ON_DUPLICATE
@@ -284,7 +284,7 @@ class TranslationMemory:
     # ------------------------------------------------------------------ upkeep
     def _check_normalization(self) -> None:
         """Re-normalize every unit if :func:`normalize` changed since they were stored."""
-        current = norm_fingerprint()
+        current = fingerprint()
         stored = self.store.norm_fingerprint()
         if stored == current:
             return
@@ -772,7 +772,6 @@ __all__ = [
     "DEFAULT_MIN_SIMILARITY",
     "ON_DUPLICATE",
     "TranslationMemory",
-    "norm_fingerprint",
     "score_tagged",
     "segment_norm",
     "tokens",
