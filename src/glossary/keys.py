@@ -162,9 +162,10 @@ _LATIN_DIGRAPH_RE = re.compile("|".join(sorted(map(re.escape, LATIN_DIGRAPHS), k
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _J_AS_VOWEL = re.compile(r"(?<=[aeiouy])j(?![aeiouy])")  # sergej, aleksej
 _RUNS = re.compile(r"(.)\1+")
-_VOWEL_SYMBOLS = frozenset("aiueo")
-_LATIN_SKIP = _VOWEL_SYMBOLS | {"H"}  # h is written or not in romanizations: Chhoe / Choe
-_DROP_VOWELS = str.maketrans("", "", "".join(sorted(_VOWEL_SYMBOLS)))
+#: The vowel symbols of the phonetic keys (everything else in a key is a consonant class).
+VOWEL_SYMBOLS: frozenset[str] = frozenset("aiueo")
+_LATIN_SKIP = VOWEL_SYMBOLS | {"H"}  # h is written or not in romanizations: Chhoe / Choe
+_DROP_VOWELS = str.maketrans("", "", "".join(sorted(VOWEL_SYMBOLS)))
 _DROP_LATIN_SKIP = str.maketrans("", "", "".join(sorted(_LATIN_SKIP)))
 
 
@@ -221,7 +222,12 @@ def skeleton(token: str) -> str:
     """
     if not has_arabic(token):
         return latin_skeleton(token)
-    return _collapse(phonetic_key(token).translate(_DROP_VOWELS))
+    return _skeleton_of(phonetic_key(token))
+
+
+def _skeleton_of(pk: str) -> str:
+    """The skeleton of an Arabic phonetic key: vowels dropped, then a repeated consonant once."""
+    return _collapse(pk.translate(_DROP_VOWELS))
 
 
 def latin_phonetic_key(token: str) -> str:
@@ -284,7 +290,7 @@ def token_keys(token: str) -> TokenKeys:
     """
     if has_arabic(token):
         pk = phonetic_key(token)
-        return TokenKeys(token, pk, _collapse(pk.translate(_DROP_VOWELS)))
+        return TokenKeys(token, pk, _skeleton_of(pk))
     pk = latin_phonetic_key(token)
     return TokenKeys(token, pk, pk.translate(_DROP_LATIN_SKIP))
 

@@ -115,7 +115,16 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from .keys import TokenKeys, alternate_spelling, cross_key, cross_skeleton, deletions, strip_article, token_keys
+from .keys import (
+    VOWEL_SYMBOLS,
+    TokenKeys,
+    alternate_spelling,
+    cross_key,
+    cross_skeleton,
+    deletions,
+    strip_article,
+    token_keys,
+)
 from .normalize import Lang, has_arabic, normalize, script_of
 from .transliteration import model as fit_model
 from .transliteration import name_fits
@@ -291,11 +300,6 @@ def _ratio(a: str, b: str) -> float:
     return Indel.normalized_similarity(a, b) * 100.0
 
 
-#: Vowel symbols of the phonetic keys: a same-skeleton match needs both keys to start with one or
-#: neither (Arabic writes a word's first vowel: تالي is no spelling of إيطاليا, Italy).
-_VOWEL_KEYS = frozenset("aiueo")
-
-
 def skeleton_score(pk_sim: float) -> float:
     """The score of a same-skeleton match (75–90), graded by the phonetic keys' similarity (0–100)."""
     return 75.0 + 0.15 * pk_sim
@@ -311,7 +315,9 @@ def token_score(q: TokenKeys, c: TokenKeys) -> tuple[float, int]:
     if q.pk == c.pk:
         return 90.0 + 0.08 * _ratio(q.norm, c.norm), _PHONETIC
     pk_sim = _ratio(q.pk, c.pk)
-    if q.sk == c.sk and q.sk and (q.pk[:1] in _VOWEL_KEYS) == (c.pk[:1] in _VOWEL_KEYS):
+    # the same skeleton, and both start with a vowel or neither (Arabic writes a word's first
+    # vowel: تالي is no spelling of إيطاليا, Italy)
+    if q.sk == c.sk and q.sk and (q.pk[:1] in VOWEL_SYMBOLS) == (c.pk[:1] in VOWEL_SYMBOLS):
         return skeleton_score(pk_sim), _PHONETIC
     return 0.85 * (pk_sim + _ratio(q.sk, c.sk)) / 2.0, _FUZZY
 
