@@ -777,8 +777,7 @@ class Recognizer:
                 # a word that does not look like a name counts only as the same sounds: the matcher
                 # is asked for nothing less (it then skips what cannot score that much)
                 res = self._info_of_hits(self._search(first, floor if namelike else max(floor, SAME_SOUNDS_SCORE)))
-                if res is not None and (namelike or res[0].score >= SAME_SOUNDS_SCORE):
-                    self._keyed(out, token, w, r, res)
+                self._keyed(out, token, w, r, res)
         return out
 
     def _keyed(
