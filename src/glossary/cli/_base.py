@@ -171,9 +171,9 @@ def open_glossary() -> Glossary:
     from ..store import default_path
 
     check_store_folder(state.db)
-    if state.db is None and not default_path().exists():
+    if state.db is None and not (first := default_path()).exists():
         # the first command of a new install waits several seconds: say why, once
-        err.print(f"glossary: first use: creating {default_path()} from the bundled glossary "
+        err.print(f"glossary: first use: creating {first} from the bundled glossary "
                   "(about 16,500 entities) and its index; this takes a few seconds, once")
     return Glossary.open(state.db)
 
