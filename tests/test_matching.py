@@ -454,6 +454,37 @@ def test_a_stored_surname_and_a_full_name_still_answer(bundled: Glossary) -> Non
     assert got and got[0].english == "Sabrina Carpenter" and got[0].score < DEFAULT_MIN_SCORE
 
 
+@pytest.mark.parametrize(
+    ("query", "was"),
+    [
+        ("غازي", "Gaza"),  # Ghazi, a given name: was Gaza 70
+        ("كامران", "Cameroon"),  # Kamran: was Cameroon 67
+        ("مولي", "Mali"),  # Molly: was Mali 65
+    ],
+)
+def test_a_weak_sound_alike_alone_is_no_answer(
+    bundled: Glossary, monkeypatch: pytest.MonkeyPatch, query: str, was: str
+) -> None:
+    """A name the glossary lacks whose best match only shares some sounds, and renders the
+    entity's English name poorly, gets no answer at the default; asked for less, it is there."""
+    assert bundled.lookup(query) == []
+    weak = bundled.lookup(query, limit=5, min_score=40)
+    assert any(m.english == was and m.score < DEFAULT_MIN_SCORE for m in weak)
+    monkeypatch.setattr(matching, "WEAK_DROP", 0.0)
+    before = bundled.lookup(query)
+    assert before and before[0].english == was  # what it answered before the rule
+
+
+def test_a_weak_sound_alike_beside_a_better_answer_keeps_its_score(
+    bundled: Glossary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """كيناي: Kenya first (83); Guinea, a weak sound-alike, stays as the second answer."""
+    got = [(m.english, m.score) for m in bundled.lookup("كيناي", limit=5)]
+    assert got[0][0] == "Kenya" and any(en == "Guinea" for en, _ in got)
+    monkeypatch.setattr(matching, "WEAK_DROP", 0.0)
+    assert [(m.english, m.score) for m in bundled.lookup("كيناي", limit=5)] == got
+
+
 def test_latin_scores_spread_below_99(bundled: Glossary, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Latin match below 99 is put ``LATIN_SPREAD`` times as far from 99; 99 and 100 stay."""
 
@@ -531,6 +562,7 @@ def test_a_poor_fit_loses_more_than_fifteen_points(one_spelling: Glossary, monke
     def score(query: str) -> float:
         return next(m.score for m in one_spelling.lookup(query, limit=5, min_score=0) if m.english == "peskov")
 
+    monkeypatch.setattr(matching, "WEAK_DROP", 0.0)  # the fit's own loss (a weak answer alone loses more)
     poor, good = score("بوسكوفي"), score("بيسكوفا")
     monkeypatch.setattr(matching, "FIT_MAX_BAD", 1.0)
     assert score("بوسكوفي") - poor > 5.0 and poor < DEFAULT_MIN_SCORE <= score("بوسكوفي")

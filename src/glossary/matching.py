@@ -199,6 +199,15 @@ FIT_POOR = -0.85
 #: (1, with ``FIT_PARTS`` False, ``LATIN_WEIGHT`` 0 and a threshold of 60, is the scoring
 #: before calibration, which ``benchmarks/calibration.py`` measures beside it.)
 FIT_MAX_BAD = 2.0
+#: A one-word Arabic query whose best answer is a weak sound-alike -- a phonetic or fuzzy
+#: match below ``WEAK_BELOW`` that the query renders poorly (fit below ``FIT_POOR``; not an
+#: alias, whose fit is taken against part of a longer name) -- has
+#: every such answer lowered by ``WEAK_DROP`` points: below the default threshold, so it gets
+#: no answer (مولي is no rendering of Mali).  Beside a better answer they keep their score, as
+#: alternatives.  On the dev set 30% of the first answers it removes were right; on names the
+#: bundled glossary lacks it removes a third of the answers (``benchmarks/calibration.py``).
+WEAK_BELOW = 80.0
+WEAK_DROP = 15.0
 #: Fit a query against the parts of longer English names (see ``_fit_parts``) rather than
 #: only the cheaper cross-key check.
 FIT_PARTS = True
@@ -1115,6 +1124,23 @@ class Matcher:
             if (toks := toks_of[slot])
         ]
 
+    @staticmethod
+    def _weak_answers(
+        keyed: list[tuple[float, float, int, int, str]], weak: dict[int, float], min_score: float
+    ) -> list[tuple[float, float, int, int, str]]:
+        """The checked answers once it is known whether the best of them is a weak sound-alike.
+
+        ``keyed`` ranks weak answers ``WEAK_DROP`` points down (``weak``: their own scores).  If
+        an answer that is not weak scores at least as well as the best weak one, the weak ones
+        get their own scores back (alternatives beside it); otherwise they stay down, and those
+        now below ``min_score`` go.  The checks stopped early only on dropped scores, so
+        whichever way it goes, nothing unchecked could have entered the first answers.
+        """
+        strong = max((-item[0] for item in keyed if item[2] not in weak), default=-1.0)
+        if strong >= max(weak.values()):
+            return [(-weak.get(ent, -neg), likely, ent, slot, reason) for neg, likely, ent, slot, reason in keyed]
+        return [item for item in keyed if -item[0] >= min_score]
+
     def _fit_check(
         self,
         qnorm: str,
@@ -1147,6 +1173,10 @@ class Matcher:
         hundreds; ``MAX_FIT_POOL`` bounds it, and what lies beyond keeps its score.)
         Within a batch, an entity that cannot reach the first ``limit`` even at its
         present score is dropped before the fit.
+
+        A one-word query's weak sound-alikes (``WEAK_BELOW``) are ranked ``WEAK_DROP`` points
+        down while checking, and keep that loss only if the best answer is one of them
+        (:meth:`_weak_answers`): the first answers do not depend on ``limit`` or ``min_score``.
         """
         raw = query.strip()
         qcross = ""
@@ -1156,6 +1186,10 @@ class Matcher:
         en_names = self._en_names
         keyed: list[tuple[float, float, int, int, str]] = []  # checked: (-score, -likely, ...)
         finals: list[float] = []  # the checked scores, best first
+        # weak sound-alikes (see WEAK_BELOW) are ranked dropped; their own score is kept aside,
+        # given back at the end unless the best answer is one of them
+        weak: dict[int, float] = {}
+        drop = WEAK_DROP if width == 1 else 0.0
         at = 0
         while at < len(top) and at < MAX_FIT_POOL:
             reach = finals[limit - 1] if len(finals) >= limit else min_score  # to enter the first ``limit``
@@ -1182,7 +1216,10 @@ class Matcher:
                 # (99 and 100 keep their score: the check only orders them, as the fit does)
                 proxy = h_score - CROSS_WEIGHT * (1.0 - sim / 100.0) if named and h_score < SPACING_SCORE else h_score
                 low = h_score - weight * FIT_MAX_BAD if english else proxy  # the least the final score can be
-                pool.append((ent, slot, h_score, reason, sim, english, weight, proxy, low, item[3] == _ORTHO))
+                ortho = item[3] == _ORTHO
+                if not ortho and low < WEAK_BELOW:
+                    low -= drop
+                pool.append((ent, slot, h_score, reason, sim, english, weight, proxy, low, ortho))
             at += CROSS_POOL
             lows = sorted([p[8] for p in pool] + finals, reverse=True)
             bar = max(min_score, lows[limit - 1] if len(lows) >= limit else min_score)
@@ -1201,9 +1238,16 @@ class Matcher:
                 if score < min_score or (score < self._bar[slot] and not ortho):
                     continue
                 likely = (best if best is not None else sim / 100.0 - 99.0) + prior.get(ent, 0.0) / letters
+                if (drop and not ortho and reason != "alias" and score < WEAK_BELOW
+                        and best is not None and best < FIT_POOR):  # a weak sound-alike
+                    weak[ent] = score
+                    score -= drop
                 keyed.append((-score, -likely, ent, slot, reason))
-                finals.append(score)
+                if score >= min_score:
+                    finals.append(score)
             finals.sort(reverse=True)
+        if weak:
+            keyed = self._weak_answers(keyed, weak, min_score)
         keyed.sort()
         out = [(ent, slot, -neg, reason) for neg, _, ent, slot, reason in keyed]
         if len(out) < limit:  # beyond MAX_FIT_POOL: unchecked, with their present scores
