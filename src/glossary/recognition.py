@@ -388,6 +388,7 @@ class Recognizer:
         # (first word, second word, threshold) -> two-word names found with the first word respelled
         self._second_cache: dict[tuple[str, str, float], list[tuple[int, str, MentionInfo, NameRow | None]]] = {}
         self._looks: Any = None
+        self._likeness: dict[str, float] = {}  # word -> looks_like_a_name (the guard asks again per reading)
         #: moves whenever what the recognizer finds may have changed (a caller's cache keys on it)
         self.generation = 0
         with gc_paused():
@@ -567,7 +568,12 @@ class Recognizer:
             self._looks = NameLikeness(
                 t for n in self._names.values() if n.lang == "ar" for t in n.norm.split()
             )
-        return self._looks(word)
+        got = self._likeness.get(word)
+        if got is None:
+            if len(self._likeness) > 500_000:
+                self._likeness.clear()
+            got = self._likeness[word] = self._looks(word)
+        return got
 
     @property
     def size(self) -> int:
@@ -597,6 +603,7 @@ class Recognizer:
         self._ties.clear()
         self._pairs.clear()
         self._second_cache.clear()
+        self._likeness.clear()
 
     @property
     def matcher_calls(self) -> int:
