@@ -450,11 +450,19 @@ class Recognizer:
                 continue
             ns = f"r{attr}"
             lazy: Any = LazySet(index, ns, kenc) if kind == "set" else LazyDict(index, ns, dec, enc, kenc)
+            if attr == "_exact":
+                lazy.before_decode = r._read_names
             setattr(r, attr, lazy)
         from .name_likeness import NameLikeness
 
         r._looks = NameLikeness.from_index(index, "r.looks")
         return r
+
+    def _read_names(self, entries: list[list[int]]) -> None:
+        """Read the spellings of these :attr:`_exact` entries (ids) and their entities together."""
+        ids = [i for ids in entries for i in ids]
+        prefetch(self._names, ids)
+        prefetch(self.entities, [self._names[i].entity_id for i in ids if i in self._names])
 
     def add(self, names: Iterable[NameRow], entities: dict[int, tuple[str, str, str]]) -> None:
         """Index spellings added since the index was built (their entities' display fields too)."""
@@ -962,6 +970,12 @@ class Recognizer:
         prefetch(self._multi, sks)
         prefetch(self._by_second, [w.sk for w in fresh])
         prefetch(self._joined, sks)
+        # the letters of the uncommon Arabic words no stored spelling is: the guard may ask how much
+        # each looks like a name (see _alone)
+        self._looks.prefetch(
+            r.query for w in fresh if w.uncommon and w.lang == "ar"
+            for r in w.readings if len(r.query) >= 3 and r.query not in self._exact
+        )
 
     def _find(
         self, text: str, min_score: float, rewrite_at: float | None, expand_aliases: bool
