@@ -833,42 +833,61 @@ class Recognizer:
 
     def _alone(self, token: str, w: _Word, floor: float) -> list[_Candidate]:
         """What one word resolves to on its own, one candidate per reading (word indexes left 0)."""
+        stored = [self._stored_reading(token, w, r, floor) for r in w.readings]
+        # A stored spelling the guard lets stand alone wins over every other reading of the word: of the
+        # one-word candidates of a word, _settle puts stored spellings first and takes the first that needs
+        # no title, and _candidates drops none of them except an attributive adjective after a definite
+        # word.  The other readings' candidates could then never be chosen: they are not looked up.
+        settled = any(not c.needs_context and not c.attributive for found in stored if found for c in found)
         out: list[_Candidate] = []
-        for r in w.readings:
-            first = r.query
-            entries = self._exact.get(first)
-            if entries is not None:  # a stored spelling
-                surface = _trim(token[r.skip :])
-                info, name, unsettled = self._info_of_entries(entries, surface, first, settle=False)
-                if info.score >= floor:
-                    self._keyed(out, token, w, r, (info, name), (entries, surface, first) if unsettled else None)
-                continue
-            # a stored spelling with the article added or dropped (والعقاد: وال + عقاد; قصر كرملين)
-            other = (first[2:] if r.art else "ال" + first) if w.lang == "ar" and len(first) >= 3 else ""
-            # without the article a common word is that word (دولي، شرق، رأي for الدولي، الشرق، الرأي)
-            owners = self._exact.get(other) if r.art or r.zipf < COMMON_ZIPF else None
-            if owners is not None:
-                entities = frozenset(e.name.entity_id for e in owners)
-                if self._needs_title(w, r, entities):  # looked up only where a title precedes the word
-                    out.append(_Candidate(0, 0, r.skip, r.prefix, _PENDING, None, True, pending=(r, entities)))
-                else:
-                    self._owned(out, token, w, r, floor, entities)
-                continue
-            # a rare word that sounds like a stored spelling (see "The precision guard")
-            if not w.uncommon or w.lang != "ar" or len(first) < 3:
-                continue
-            spaced = r.sk in self._joined or (r.art and token_keys(first[2:]).sk in self._joined)
-            namelike = spaced or self.looks_like_a_name(first) >= 0.0
-            if not (w.rare or namelike):
-                continue  # a word seen once per million words or more must look like a name
-            # a rare word that looks like a name is looked up even when no stored Arabic spelling
-            # sounds like it: its English name may (ماتارازو Matarazzo, through the transliteration model)
-            if spaced or (w.rare and namelike) or self.matcher.sounds_like(first, same_sounds=not namelike):
-                # a word that does not look like a name counts only as the same sounds: the matcher
-                # is asked for nothing less (it then skips what cannot score that much)
-                res = self._info_of_hits(self._search(first, floor if namelike else max(floor, SAME_SOUNDS_SCORE)))
-                self._keyed(out, token, w, r, res)
+        for r, found in zip(w.readings, stored, strict=True):
+            if found is not None:
+                out += found
+            elif not settled:
+                self._looked_up(out, token, w, r, floor)
         return out
+
+    def _stored_reading(self, token: str, w: _Word, r: _Reading, floor: float) -> list[_Candidate] | None:
+        """The candidate of a reading that is a stored spelling (none below ``floor``); None: it is not one."""
+        first = r.query
+        entries = self._exact.get(first)
+        if entries is None:
+            return None
+        out: list[_Candidate] = []
+        surface = _trim(token[r.skip :])
+        info, name, unsettled = self._info_of_entries(entries, surface, first, settle=False)
+        if info.score >= floor:
+            self._keyed(out, token, w, r, (info, name), (entries, surface, first) if unsettled else None)
+        return out
+
+    def _looked_up(self, out: list[_Candidate], token: str, w: _Word, r: _Reading, floor: float) -> None:
+        """Add the candidate of a reading stored nowhere as written, if the matcher finds one worth it."""
+        first = r.query
+        # a stored spelling with the article added or dropped (والعقاد: وال + عقاد; قصر كرملين)
+        other = (first[2:] if r.art else "ال" + first) if w.lang == "ar" and len(first) >= 3 else ""
+        # without the article a common word is that word (دولي، شرق، رأي for الدولي، الشرق، الرأي)
+        owners = self._exact.get(other) if r.art or r.zipf < COMMON_ZIPF else None
+        if owners is not None:
+            entities = frozenset(e.name.entity_id for e in owners)
+            if self._needs_title(w, r, entities):  # looked up only where a title precedes the word
+                out.append(_Candidate(0, 0, r.skip, r.prefix, _PENDING, None, True, pending=(r, entities)))
+            else:
+                self._owned(out, token, w, r, floor, entities)
+            return
+        # a rare word that sounds like a stored spelling (see "The precision guard")
+        if not w.uncommon or w.lang != "ar" or len(first) < 3:
+            return
+        spaced = r.sk in self._joined or (r.art and token_keys(first[2:]).sk in self._joined)
+        namelike = spaced or self.looks_like_a_name(first) >= 0.0
+        if not (w.rare or namelike):
+            return  # a word seen once per million words or more must look like a name
+        # a rare word that looks like a name is looked up even when no stored Arabic spelling
+        # sounds like it: its English name may (ماتارازو Matarazzo, through the transliteration model)
+        if spaced or (w.rare and namelike) or self.matcher.sounds_like(first, same_sounds=not namelike):
+            # a word that does not look like a name counts only as the same sounds: the matcher
+            # is asked for nothing less (it then skips what cannot score that much)
+            res = self._info_of_hits(self._search(first, floor if namelike else max(floor, SAME_SOUNDS_SCORE)))
+            self._keyed(out, token, w, r, res)
 
     def _owned(
         self, out: list[_Candidate], token: str, w: _Word, r: _Reading, floor: float, entities: frozenset[int]
