@@ -559,6 +559,7 @@ class Matcher:
         self._bar: list[float] = []  # slot -> the least score it answers at (see NameRecord.bar)
         self._en_slots: dict[int, list[int]] = {}  # entity -> slots of its English names
         #: entity -> its English names as (words, normalized text, cross key), made when first needed
+        #: (written whole to an index file: a lookup reads one entry per entity, not its names' words)
         self._en_names: dict[int, list[tuple[int, str, str]]] = {}
         self._prior: dict[int, float] = {}  # entity -> log of its frequency (absent: unknown)
         self.add_many(records)
@@ -569,12 +570,15 @@ class Matcher:
     # ------------------------------------------------------------------ the index file
     #: what a stored name is, one entry per slot (read together)
     _SLOTS = ("_name_id", "_entity", "_text", "_role", "_lang", "_toks", "_bar")
-    _PERSISTED = ("_slot_of", "_en_slots", "_prior")
+    _PERSISTED = ("_slot_of", "_en_slots", "_prior", "_en_names")
 
     def index_parts(self) -> list[Part]:
         """Every container of the index, for :meth:`glossary.store.index_file.IndexFile.write`."""
         from .store.index_file import Columns
 
+        for ent in self._en_slots:
+            if ent not in self._en_names:
+                self._en_names[ent] = self._english_names(ent)
         slots = Columns([getattr(self, attr) for attr in self._SLOTS], [None] * len(self._SLOTS))
         return [
             *self._sides["ar"].parts("m.ar"), *self._sides["en"].parts("m.en"), ("m.slots", slots, None, None),
@@ -594,7 +598,6 @@ class Matcher:
             setattr(m, attr, slots.column(j))
         for attr in cls._PERSISTED:
             setattr(m, attr, LazyDict(index, f"m{attr}"))
-        m._en_names = {}
         return m
 
     # ------------------------------------------------------------------ writes
@@ -1117,8 +1120,13 @@ class Matcher:
         return list(out)
 
     def _prefetch_english(self, entities: list[int]) -> None:
-        """Read what :meth:`_english_names` needs of these entities together (an index read from its file)."""
+        """Read these entities' English names together (an index read from its file): as written when it
+        was built, else (an entity whose English names changed since) what :meth:`_english_names` needs."""
         if not entities or not hasattr(self._en_slots, "prefetch"):
+            return
+        prefetch(self._en_names, entities)
+        entities = [ent for ent in entities if ent not in self._en_names]
+        if not entities:
             return
         prefetch(self._en_slots, entities)
         slots = [slot for ent in entities for slot in self._en_slots.get(ent, ())]
@@ -1183,7 +1191,7 @@ class Matcher:
             if -top[at][0] < reach:
                 break  # nothing unchecked can reach the first ``limit`` any more (sorted: nor later)
             pool = []
-            self._prefetch_english([item[2] for item in top[at : at + CROSS_POOL] if item[2] not in en_names])
+            self._prefetch_english([item[2] for item in top[at : at + CROSS_POOL]])
             for item in top[at : at + CROSS_POOL]:
                 if -item[0] < reach:
                     break
