@@ -834,11 +834,7 @@ class Recognizer:
     def _alone(self, token: str, w: _Word, floor: float) -> list[_Candidate]:
         """What one word resolves to on its own, one candidate per reading (word indexes left 0)."""
         stored = [self._stored_reading(token, w, r, floor) for r in w.readings]
-        # A stored spelling the guard lets stand alone wins over every other reading of the word: of the
-        # one-word candidates of a word, _settle puts stored spellings first and takes the first that needs
-        # no title, and _candidates drops none of them except an attributive adjective after a definite
-        # word.  The other readings' candidates could then never be chosen: they are not looked up.
-        settled = any(not c.needs_context and not c.attributive for found in stored if found for c in found)
+        settled = self._stands_alone(stored)
         out: list[_Candidate] = []
         for r, found in zip(w.readings, stored, strict=True):
             if found is not None:
@@ -846,6 +842,17 @@ class Recognizer:
             elif not settled:
                 self._looked_up(out, token, w, r, floor)
         return out
+
+    @staticmethod
+    def _stands_alone(stored: list[list[_Candidate] | None]) -> bool:
+        """Is one of a word's stored spellings (candidates of its readings) always chosen over its other readings?
+
+        A stored spelling the guard lets stand alone is: of the one-word candidates of a word, _settle
+        puts stored spellings first and takes the first that needs no title, and _candidates drops none
+        of them except an attributive adjective after a definite word.  The other readings' candidates
+        could then never be chosen, and are not looked up.
+        """
+        return any(not c.needs_context and not c.attributive for found in stored if found for c in found)
 
     def _stored_reading(self, token: str, w: _Word, r: _Reading, floor: float) -> list[_Candidate] | None:
         """The candidate of a reading that is a stored spelling (none below ``floor``); None: it is not one."""
