@@ -95,6 +95,20 @@ Of the candidates starting at one word, the longest wins; of one extent, a
 stored spelling, then the best score once each letter read as a proclitic has
 cost :data:`PROCLITIC_COST`, then the shortest proclitic.
 
+Lookups left out
+----------------
+A lookup whose answer could change no mention is not made (the mentions are the same
+with it: ``benchmarks/same_answers.py`` and the tests compare them):
+
+* the other readings of a word one of whose readings is a stored spelling that may stand
+  alone: of a word's one-word candidates, that one is always chosen;
+* a common word whose spelling is stored with the article added or dropped (النصر for a
+  stored نصر), when none of the entities storing it has a curated spelling or one marked
+  ``'always'``: whatever the lookup finds could only be a name after a title, so it is
+  looked up only there;
+* of a spelling several entities store, the order lookup gives them (which entity is
+  reported) is asked only for a mention chosen.
+
 Rewriting
 ---------
 A mention at or above the rewrite threshold (:data:`REWRITE_MIN_SCORE` unless
