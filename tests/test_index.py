@@ -18,7 +18,7 @@ from conftest import SEEDS
 
 from glossary import Glossary
 from glossary.indexing import IndexWarning
-from glossary.store.index_file import index_path
+from glossary.store.index_file import IndexFile, LazyDict, LazySet, index_path
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -185,3 +185,21 @@ def test_forked_workers_read_the_index_file_with_connections_of_their_own(
     assert not report.errors
     for f in files:
         assert (out2 / f.name).read_bytes() == (out1 / f.name).read_bytes()
+
+
+def test_a_table_asked_about_more_keys_than_it_holds_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "small.index"
+    parts = [("d", {1: "a", 2: "b"}, None, None), ("s", {"x"}, None, None)]
+    IndexFile.write(path, store_id="s", version=1, parts=parts)
+    index = IndexFile.open(path, store_id="s")
+    queries: list[str] = []
+    index.conn.set_trace_callback(queries.append)
+    d, s = LazyDict(index, "d"), LazySet(index, "s")
+    assert d.get(1) == "a" and 3 not in d and d[2] == "b"  # the third key asked reads the two rows
+    assert 4 not in d and d.get(5) is None and "x" in s and "y" not in s and "z" not in s
+    assert len(queries) == 5  # as many keys looked up as each table holds, then the table read whole
+    d.prefetch([6, 7, 1])
+    d[3] = "c"
+    d.pop(1)
+    assert d.get(3) == "c" and 1 not in d and d[2] == "b" and len(queries) == 5
+    index.close()

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from glossary import Glossary
 from glossary.matching import DEFAULT_MIN_SCORE as REPORT_MIN_SCORE
-from glossary.recognition import PROCLITICS, REWRITE_MIN_SCORE
+from glossary.matching import Matcher, NameRecord
+from glossary.normalize import normalize
+from glossary.recognition import PROCLITICS, REWRITE_MIN_SCORE, NameRow, Recognizer
 
 
 @pytest.fixture(scope="module")
@@ -347,3 +349,53 @@ def test_text_outside_mentions_is_unchanged(g: Glossary, pieces: list[str]) -> N
             pos = m.end
     rebuilt.append(text[pos:])
     assert "".join(rebuilt) == res.text
+
+
+# ---------------------------------------------------------------- lookups left out
+
+
+def _made_recognizer(curated: bool) -> Recognizer:
+    """Nasr stored without the article (النصر is a common word), two entities sharing هارمن, Putin."""
+    spellings = [
+        (1, 1, "نصر", "ar"), (2, 1, "Nasr", "en"), (3, 2, "هارمن", "ar"), (4, 2, "Harmen", "en"),
+        (5, 3, "هارمن", "ar"), (6, 3, "Harman", "en"), (7, 4, "بوتين", "ar"), (8, 4, "Putin", "en"),
+    ]
+    matcher = Matcher([NameRecord(i, e, text, lang, "canonical") for i, e, text, lang in spellings])
+    names = [
+        NameRow(i, e, text, lang, "canonical", normalize(text, lang), None, curated)
+        for i, e, text, lang in spellings
+    ]
+    entities = {1: ("Nasr", "نصر", "person"), 2: ("Harmen", "هارمن", "person"),
+                3: ("Harman", "هارمن", "person"), 4: ("Vladimir Putin", "بوتين", "person")}
+    return Recognizer(names, entities, matcher)
+
+
+@pytest.mark.parametrize("curated", [False, True])
+def test_lookups_left_out_change_no_mention(curated: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A common word that could only be a name after a title, the other readings of a stored spelling
+    that stands alone, and the order of the entities sharing a spelling never chosen: with all of them
+    looked up, every mention is the same."""
+    text = "قال الرئيس النصر إن النصر قريب، وقال وبوتين وهارمن وبوتين والنصر ثم هارمن"
+    rec = _made_recognizer(curated)
+    fast = [(m.start, m.end, m.info) for m in rec.find(text, REPORT_MIN_SCORE)]
+    fast_calls = rec.matcher_calls
+    monkeypatch.setattr(Recognizer, "_needs_title", lambda self, w, r, entities: False)
+    monkeypatch.setattr(Recognizer, "_stands_alone", staticmethod(lambda stored: False))
+    ordered = Recognizer._info_of_entries
+    monkeypatch.setattr(Recognizer, "_info_of_entries", lambda self, e, s, q, settle=True: ordered(self, e, s, q))
+    rec = _made_recognizer(curated)
+    assert [(m.start, m.end, m.info) for m in rec.find(text, REPORT_MIN_SCORE)] == fast
+    assert fast_calls < rec.matcher_calls
+
+
+def test_a_curated_spelling_added_later_lets_the_common_word_be_looked_up() -> None:
+    rec = _made_recognizer(False)
+    assert rec.find("إن النصر قريب", REPORT_MIN_SCORE) == [] and rec.matcher_calls == 0  # only after a title
+    rec.matcher.add(NameRecord(9, 1, "Al Nasr", "en", "variant"))
+    rec.add([NameRow(9, 1, "Al Nasr", "en", "variant", "al nasr", None, True)], {})
+    rec.find("إن النصر قريب", REPORT_MIN_SCORE)
+    assert rec.matcher_calls == 1
+    rec.matcher.remove(9)
+    rec.remove(9)
+    rec.find("إن النصر قريب", REPORT_MIN_SCORE)
+    assert rec.matcher_calls == 0

@@ -280,6 +280,10 @@ class Hit:
     role: str
 
 
+#: Objects made while the collector was paused beyond which :func:`gc_paused` moves them to the oldest generation.
+PROMOTE_AFTER = 100_000
+
+
 @contextmanager
 def gc_paused(settle: int | None = None) -> Iterator[None]:
     """Pause the cyclic garbage collector while millions of small objects are made that are not garbage.
@@ -289,7 +293,12 @@ def gc_paused(settle: int | None = None) -> Iterator[None]:
     index went to them, and more than scanning a long text.  With ``settle``, if
     more than that many objects were made, one full collection runs at the end
     (the matcher's build: its objects are then settled as part of the build, not
-    by a pause of a second in the middle of the first lookups).  The collector's
+    by a pause of a second in the middle of the first lookups).  Without it, more than
+    :data:`PROMOTE_AFTER` objects made (a first pass over a text: the words analysed and the
+    index entries read, kept as caches) are moved to the oldest generation as they are
+    (``gc.freeze()`` then ``gc.unfreeze()``: two list splices) rather than walked by the next
+    young collection, which took a twentieth of a first pass; not when the program froze
+    objects of its own (``gc.get_freeze_count()``), which stay frozen.  The collector's
     state is restored (a caller who disabled it keeps it off).
     """
     if not gc.isenabled():
@@ -300,8 +309,12 @@ def gc_paused(settle: int | None = None) -> Iterator[None]:
     try:
         yield
     finally:
+        made = gc.get_count()[0] - before
+        if settle is None and made > PROMOTE_AFTER and gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         gc.enable()
-        if settle is not None and gc.get_count()[0] - before > settle:
+        if settle is not None and made > settle:
             gc.collect()
 
 
@@ -555,6 +568,7 @@ class Matcher:
         self._bar: list[float] = []  # slot -> the least score it answers at (see NameRecord.bar)
         self._en_slots: dict[int, list[int]] = {}  # entity -> slots of its English names
         #: entity -> its English names as (words, normalized text, cross key), made when first needed
+        #: (written whole to an index file: a lookup reads one entry per entity, not its names' words)
         self._en_names: dict[int, list[tuple[int, str, str]]] = {}
         self._prior: dict[int, float] = {}  # entity -> log of its frequency (absent: unknown)
         self.add_many(records)
@@ -565,12 +579,15 @@ class Matcher:
     # ------------------------------------------------------------------ the index file
     #: what a stored name is, one entry per slot (read together)
     _SLOTS = ("_name_id", "_entity", "_text", "_role", "_lang", "_toks", "_bar")
-    _PERSISTED = ("_slot_of", "_en_slots", "_prior")
+    _PERSISTED = ("_slot_of", "_en_slots", "_prior", "_en_names")
 
     def index_parts(self) -> list[Part]:
         """Every container of the index, for :meth:`glossary.store.index_file.IndexFile.write`."""
         from .store.index_file import Columns
 
+        for ent in self._en_slots:
+            if ent not in self._en_names:
+                self._en_names[ent] = self._english_names(ent)
         slots = Columns([getattr(self, attr) for attr in self._SLOTS], [None] * len(self._SLOTS))
         return [
             *self._sides["ar"].parts("m.ar"), *self._sides["en"].parts("m.en"), ("m.slots", slots, None, None),
@@ -590,7 +607,6 @@ class Matcher:
             setattr(m, attr, slots.column(j))
         for attr in cls._PERSISTED:
             setattr(m, attr, LazyDict(index, f"m{attr}"))
-        m._en_names = {}
         return m
 
     # ------------------------------------------------------------------ writes
@@ -692,6 +708,9 @@ class Matcher:
         qnorm = normalize(query, lang)
         top: list[tuple[float, float, int, int, int]] = []
         seen: set[int] = set()
+        name_ids = list(name_ids)
+        prefetch(self._slot_of, name_ids)  # (from an index file: each table in one query)
+        prefetch(self._entity, [self._slot_of[nid] for nid in name_ids if nid in self._slot_of])
         for nid in name_ids:
             slot = self._slot_of.get(nid)
             if slot is None or self._entity[slot] in seen:
@@ -979,6 +998,7 @@ class Matcher:
         """A query written as one word against names stored in two: بيونغيانغ."""
         if len(token) < 4:
             return
+        prefetch(side.by_norm, (part for k in range(2, len(token) - 1) for part in (token[:k], token[k:])))
         for k in range(2, len(token) - 1):
             a = side.by_norm.get(token[:k])
             b = side.by_norm.get(token[k:])
@@ -1005,10 +1025,13 @@ class Matcher:
         best: dict[int, tuple[float, int, int]] = {}  # entity -> (score, level, slot)
         entity = self._entity
         alias = self._role
-        prefetch(entity, scored)
-        prefetch(self._prior, (entity[slot] for slot in scored))
+        # a slot below min_score even as it is (ALIAS_FACTOR only lowers a score that is not
+        # negative) is never an answer: its row is not read (from an index file, a third of them)
+        reachable = [slot for slot, (score, _) in scored.items() if max(score, score * ALIAS_FACTOR) >= min_score]
+        prefetch(entity, reachable)
         bar = self._bar
-        for slot, (score, level) in scored.items():
+        for slot in reachable:
+            score, level = scored[slot]
             if alias[slot] == "alias":
                 score *= ALIAS_FACTOR
             if score < min_score or (score < bar[slot] and level != _ORTHO):  # (the checks below only lower)
@@ -1018,6 +1041,7 @@ class Matcher:
             if old is None or score > old[0]:
                 best[ent] = (score, level, slot)
         prior = self._prior
+        prefetch(prior, best)
         top = sorted([(-score, -prior.get(ent, 0.0), ent, level, slot) for ent, (score, level, slot) in best.items()])
         if lang == "ar" and self._en_slots:
             ranked = self._fit_check(qnorm, query, top, limit, min_score)
@@ -1105,8 +1129,13 @@ class Matcher:
         return list(out)
 
     def _prefetch_english(self, entities: list[int]) -> None:
-        """Read what :meth:`_english_names` needs of these entities together (an index read from its file)."""
+        """Read these entities' English names together (an index read from its file): as written when it
+        was built, else (an entity whose English names changed since) what :meth:`_english_names` needs."""
         if not entities or not hasattr(self._en_slots, "prefetch"):
+            return
+        prefetch(self._en_names, entities)
+        entities = [ent for ent in entities if ent not in self._en_names]
+        if not entities:
             return
         prefetch(self._en_slots, entities)
         slots = [slot for ent in entities for slot in self._en_slots.get(ent, ())]
@@ -1196,7 +1225,7 @@ class Matcher:
             if -top[at][0] < reach:
                 break  # nothing unchecked can reach the first ``limit`` any more (sorted: nor later)
             pool = []
-            self._prefetch_english([item[2] for item in top[at : at + CROSS_POOL] if item[2] not in en_names])
+            self._prefetch_english([item[2] for item in top[at : at + CROSS_POOL]])
             for item in top[at : at + CROSS_POOL]:
                 if -item[0] < reach:
                     break

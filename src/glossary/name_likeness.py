@@ -84,15 +84,21 @@ class NameLikeness:
         wg, wc = self._words.grams.get, self._words.contexts.get
         total = 0.0
         grams = _grams(word)
-        contexts = [g[:-1] for g in grams]
-        for table, keys in ((self._names.grams, grams), (self._names.contexts, contexts),
-                            (self._words.grams, grams), (self._words.contexts, contexts)):
-            prefetch(table, keys)  # read from an index file: a query per table
+        self.prefetch([word])
         for g in grams:
             ctx = g[:-1]
             total += math.log((ng(g, 0) + 0.5) / (nc(ctx, 0) + v))
             total -= math.log((wg(g, 0) + 0.5) / (wc(ctx, 0) + v))
         return total / len(grams)
+
+    def prefetch(self, words: Iterable[str]) -> None:
+        """Read the counts these words are scored by from an index file, a query per table
+        (nothing to do in memory)."""
+        grams = list(dict.fromkeys(g for w in words for g in _grams(w)))
+        contexts = list(dict.fromkeys(g[:-1] for g in grams))
+        for table, keys in ((self._names.grams, grams), (self._names.contexts, contexts),
+                            (self._words.grams, grams), (self._words.contexts, contexts)):
+            prefetch(table, keys)
 
     def add(self, word: str) -> None:
         """Count a new name's letters (a word the names already held is not counted twice: the

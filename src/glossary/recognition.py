@@ -95,6 +95,20 @@ Of the candidates starting at one word, the longest wins; of one extent, a
 stored spelling, then the best score once each letter read as a proclitic has
 cost :data:`PROCLITIC_COST`, then the shortest proclitic.
 
+Lookups left out
+----------------
+A lookup whose answer could change no mention is not made (the mentions are the same
+with it: ``benchmarks/same_answers.py`` and the tests compare them):
+
+* the other readings of a word one of whose readings is a stored spelling that may stand
+  alone: of a word's one-word candidates, that one is always chosen;
+* a common word whose spelling is stored with the article added or dropped (النصر for a
+  stored نصر), when none of the entities storing it has a curated spelling or one marked
+  ``'always'``: whatever the lookup finds could only be a name after a title, so it is
+  looked up only there;
+* of a spelling several entities store, the order lookup gives them (which entity is
+  reported) is asked only for a mention chosen.
+
 Rewriting
 ---------
 A mention at or above the rewrite threshold (:data:`REWRITE_MIN_SCORE` unless
@@ -115,7 +129,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import product
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -213,6 +227,8 @@ class _Word:
     uncommon: bool  #: ... nor one of the commoner words (Zipf < NAMELIKE_ZIPF)
     #: (pk, sk) of the word without its article (الغزالي for a stored غزالي), if it has one
     bare: tuple[str, str] | None = None
+    #: the word is a title (:data:`TITLES`), as written or as one of its readings
+    title: bool = False
     #: what the word alone resolves to, per reporting threshold (computed when first needed)
     alone: dict[float, list[_Candidate]] = field(default_factory=dict)
     #: the readings a stored name of several words may start with (computed when first needed)
@@ -221,6 +237,8 @@ class _Word:
     #: neighbours (starts no name, ends no respelled two-word name, is not rare, alone resolves
     #: to nothing), so that a scan passes over it at once the next time it meets it
     quiet: dict[float, bool] = field(default_factory=dict)
+    #: the thresholds at which ``alone`` holds a candidate not looked up yet (``_Candidate.pending``)
+    pending: set[float] = field(default_factory=set)
 
 
 def _letters_offset(word: str, letters: int) -> int:
@@ -279,7 +297,8 @@ def _analyze(word: str) -> _Word:
     if stripped_article is not None:
         b = token_keys(stripped_article)
         bare = (b.pk, b.sk)
-    return _Word(norm, lang, z, readings, keys.sk, keys.pk, common < COMMON_ZIPF, common < NAMELIKE_ZIPF, bare)
+    title = norm in TITLES or any(r.query in TITLES for r in readings)
+    return _Word(norm, lang, z, readings, keys.sk, keys.pk, common < COMMON_ZIPF, common < NAMELIKE_ZIPF, bare, title)
 
 
 def _reading(skip: int, skip_all: int, prefix: str, query: str, zipf: float) -> _Reading:
@@ -339,6 +358,11 @@ def _multi_decode(v: list[tuple[int, tuple[tuple[str, str], ...]]], names: dict[
     return [(names[i], keys) for i, keys in v if i in names]
 
 
+def _trusted(name: NameRow) -> bool:
+    """May a match on this spelling stand alone even as a common word (see Recognizer._alone_ok)?"""
+    return name.curated or name.alone == "always"
+
+
 def _pair_key(key: tuple[int, str]) -> str:
     return f"{key[0]}|{key[1]}"
 
@@ -353,6 +377,16 @@ class _Candidate:
     name: NameRow | None  #: the stored spelling matched (its alone/curated settings)
     needs_context: bool = False  #: a one-word name that is a common word: only after a title
     attributive: bool = False  #: ال + a nisba ending (الدولية، المصري): an adjective after a definite word
+    #: not looked up yet: a reading whose candidate, whatever the lookup finds, could only stand after a title,
+    #: with the entities it must resolve to (see Recognizer._needs_title); resolved where a title precedes it
+    pending: tuple[_Reading, frozenset[int]] | None = None
+    #: a stored spelling of several entities reported as the first of them until chosen: the arguments
+    #: of Recognizer._info_of_entries that put them in lookup's order (see Recognizer._settled)
+    ties: tuple[list[_Entry], str, str] | None = None
+
+
+#: The info of a candidate not looked up yet (never reported: resolved or dropped in ``_candidates``).
+_PENDING = MentionInfo(0, "", "", 0.0, "", False)
 
 
 class Recognizer:
@@ -377,6 +411,8 @@ class Recognizer:
         self._thirds: dict[str, set[str]] = {}  # ... -> third words' (names of three words or more)
         self._joined: set[str] = set()  # skeletons of names of several words written as one word
         self._single_sk: set[str] = set()  # sk of one-word Arabic spellings (two words spelling one)
+        #: entity -> how many of its spellings may stand alone as a common word (curated, or marked 'always')
+        self._trusted: dict[int, int] = {}
         self.spellings: dict[tuple[int, str], set[str]] = {}  # (entity, lang) -> texts
         self.aliases: dict[tuple[int, str], list[str]] = {}
         self._words: dict[str, _Word] = {}
@@ -388,6 +424,8 @@ class Recognizer:
         # (first word, second word, threshold) -> two-word names found with the first word respelled
         self._second_cache: dict[tuple[str, str, float], list[tuple[int, str, MentionInfo, NameRow | None]]] = {}
         self._looks: Any = None
+        self._likeness: dict[str, float] = {}  # word -> looks_like_a_name (the guard asks again per reading)
+        self._settled_info: dict[tuple[str, str], MentionInfo] = {}  # (spelling, surface) -> see _settled
         #: moves whenever what the recognizer finds may have changed (a caller's cache keys on it)
         self.generation = 0
         with gc_paused():
@@ -423,6 +461,7 @@ class Recognizer:
             ("_thirds", "dict", None, None, None),
             ("_joined", "set", None, None, None),
             ("_single_sk", "set", None, None, None),
+            ("_trusted", "dict", None, None, None),
             ("spellings", "dict", None, None, _pair_key),
             ("aliases", "dict", None, None, _pair_key),
             ("_shorts", "dict", None, None, None),
@@ -449,11 +488,21 @@ class Recognizer:
                 continue
             ns = f"r{attr}"
             lazy: Any = LazySet(index, ns, kenc) if kind == "set" else LazyDict(index, ns, dec, enc, kenc)
+            if attr == "_exact":
+                lazy.before_decode = r._read_names
             setattr(r, attr, lazy)
         from .name_likeness import NameLikeness
 
         r._looks = NameLikeness.from_index(index, "r.looks")
         return r
+
+    def _read_names(self, entries: list[list[int]]) -> None:
+        """Read the spellings of these :attr:`_exact` entries (ids) and their entities together."""
+        ids = [i for ids in entries for i in ids]
+        prefetch(self._names, ids)
+        owners = [self._names[i].entity_id for i in ids if i in self._names]
+        prefetch(self.entities, owners)
+        prefetch(self._trusted, owners)
 
     def add(self, names: Iterable[NameRow], entities: dict[int, tuple[str, str, str]]) -> None:
         """Index spellings added since the index was built (their entities' display fields too)."""
@@ -489,6 +538,12 @@ class Recognizer:
             return
         self._forget_multi(name)
         self._names.pop(name_id)
+        if _trusted(name):
+            left = self._trusted.get(name.entity_id, 0) - 1
+            if left > 0:
+                self._trusted[name.entity_id] = left
+            else:
+                self._trusted.pop(name.entity_id, None)
         pair = (name.entity_id, name.lang)
         texts = self.spellings.get(pair)
         if texts is not None:
@@ -541,6 +596,8 @@ class Recognizer:
 
     def _add(self, name: NameRow) -> None:
         self._names[name.name_id] = name
+        if _trusted(name):
+            self._trusted[name.entity_id] = self._trusted.get(name.entity_id, 0) + 1
         self.spellings.setdefault((name.entity_id, name.lang), set()).add(name.text)
         if name.role == "alias":
             self.aliases.setdefault((name.entity_id, name.lang), []).append(name.text)
@@ -567,7 +624,12 @@ class Recognizer:
             self._looks = NameLikeness(
                 t for n in self._names.values() if n.lang == "ar" for t in n.norm.split()
             )
-        return self._looks(word)
+        got = self._likeness.get(word)
+        if got is None:
+            if len(self._likeness) > 500_000:
+                self._likeness.clear()
+            got = self._likeness[word] = self._looks(word)
+        return got
 
     @property
     def size(self) -> int:
@@ -597,6 +659,8 @@ class Recognizer:
         self._ties.clear()
         self._pairs.clear()
         self._second_cache.clear()
+        self._likeness.clear()
+        self._settled_info.clear()
 
     @property
     def matcher_calls(self) -> int:
@@ -612,15 +676,24 @@ class Recognizer:
         return w
 
     # ------------------------------------------------------------------ resolving spans
-    def _info_of_entries(self, entries: list[_Entry], surface: str, query: str) -> tuple[MentionInfo, NameRow]:
-        """A stored spelling: its entity (lookup's first when several share it), score and reason."""
+    def _info_of_entries(
+        self, entries: list[_Entry], surface: str, query: str, settle: bool = True
+    ) -> tuple[MentionInfo, NameRow, bool]:
+        """A stored spelling: its entity (lookup's first when several share it), score and reason.
+
+        Without ``settle``, spellings of several entities that score 99 or more whose order is not
+        known yet are reported as the first of them, and the third item is True: which one lookup puts
+        first changes nothing but the entity reported (its score, reason class and the guard's settings
+        are those of all of them), so it is asked only for a candidate chosen (:meth:`_settled`).
+        """
         best = entries[0]
         top = [e for e in entries if e.score == best.score]
         ambiguous = len({e.name.entity_id for e in top}) > 1
+        order: list[int] | None = None
         if ambiguous:
             # equally good spellings of several entities: the order lookup gives them
             order = self._ties.get(query)
-            if order is None:
+            if order is None and (settle or best.score < 99.0):  # (an alias's score is its entity's)
                 order = self._ties[query] = self.matcher.order_ties(
                     query, [e.name.name_id for e in top], best.score
                 )
@@ -647,7 +720,17 @@ class Recognizer:
         eng, ara, kind = self.entities[name.entity_id]
         info = MentionInfo(name.entity_id, eng, ara, score, reason, True, name.lang,
                            self._shorts.get(name.name_id), ambiguous, kind)
-        return info, name
+        return info, name, ambiguous and order is None
+
+    def _settled(self, c: _Candidate) -> _Candidate:
+        """A chosen candidate with the entity lookup puts first among those its stored spelling names."""
+        if c.ties is None:
+            return c
+        entries, surface, query = c.ties
+        info = self._settled_info.get((query, surface))
+        if info is None:
+            info = self._settled_info[query, surface] = self._info_of_entries(entries, surface, query)[0]
+        return replace(c, info=info, ties=None)
 
     def _search(self, query: str, floor: float) -> tuple[Hit, ...]:
         key = (query, floor)
@@ -736,53 +819,125 @@ class Recognizer:
             if alone is None:
                 alone = w.alone[floor] = self._alone(text[spans[i][0] : spans[i][1]], w, floor)
                 w.quiet[floor] = not (starts or second or w.rare or alone)
+                if any(c.pending is not None for c in alone):
+                    w.pending.add(floor)
+            if floor in w.pending:
+                titled = i > 0 and words[i - 1].title and join(i - 1)
+                alone = self._resolve(alone, text[spans[i][0] : spans[i][1]], w, floor, titled)
             if alone and i and words[i - 1].norm.startswith("ال") and join(i - 1):
                 # ال + nisba right after a definite word is an adjective: المنظمة الدولية، الحكومة المصرية
                 alone = [c for c in alone if not c.attributive]
             for c in alone:
-                out.append(_Candidate(i, i, c.skip, c.prefix, c.info, c.name, c.needs_context))
+                out.append(_Candidate(i, i, c.skip, c.prefix, c.info, c.name, c.needs_context, ties=c.ties))
         # a respelling nobody stored of a spelling found only as stored (the bundled news lists)
         return [c for c in out if c.info.stored or c.name is None or c.name.alone != "stored"]
 
+    def _resolve(
+        self, alone: list[_Candidate], token: str, w: _Word, floor: float, titled: bool
+    ) -> list[_Candidate]:
+        """A word's candidates with those not looked up yet looked up after a title, dropped elsewhere
+        (they would only wait for one: see :meth:`_needs_title`), in their place."""
+        out: list[_Candidate] = []
+        for c in alone:
+            if c.pending is None:
+                out.append(c)
+            elif titled:
+                self._owned(out, token, w, c.pending[0], floor, c.pending[1])
+        return out
+
     def _alone(self, token: str, w: _Word, floor: float) -> list[_Candidate]:
         """What one word resolves to on its own, one candidate per reading (word indexes left 0)."""
+        stored = [self._stored_reading(token, w, r, floor) for r in w.readings]
+        settled = self._stands_alone(stored)
         out: list[_Candidate] = []
-        for r in w.readings:
-            first = r.query
-            entries = self._exact.get(first)
-            if entries is not None:  # a stored spelling
-                info, name = self._info_of_entries(entries, _trim(token[r.skip :]), first)
-                if info.score >= floor:
-                    self._keyed(out, token, w, r, (info, name))
-                continue
-            # a stored spelling with the article added or dropped (والعقاد: وال + عقاد; قصر كرملين)
-            other = (first[2:] if r.art else "ال" + first) if w.lang == "ar" and len(first) >= 3 else ""
-            # without the article a common word is that word (دولي، شرق، رأي for الدولي، الشرق، الرأي)
-            owners = self._exact.get(other) if r.art or r.zipf < COMMON_ZIPF else None
-            if owners is not None:
-                res = self._info_of_hits(self._search(first, floor))
-                if res is not None and res[0].entity_id in {e.name.entity_id for e in owners}:
-                    self._keyed(out, token, w, r, res)
-                continue
-            # a rare word that sounds like a stored spelling (see "The precision guard")
-            if not w.uncommon or w.lang != "ar" or len(first) < 3:
-                continue
-            spaced = r.sk in self._joined or (r.art and token_keys(first[2:]).sk in self._joined)
-            namelike = spaced or self.looks_like_a_name(first) >= 0.0
-            if not (w.rare or namelike):
-                continue  # a word seen once per million words or more must look like a name
-            # a rare word that looks like a name is looked up even when no stored Arabic spelling
-            # sounds like it: its English name may (ماتارازو Matarazzo, through the transliteration model)
-            if spaced or (w.rare and namelike) or self.matcher.sounds_like(first, same_sounds=not namelike):
-                # a word that does not look like a name counts only as the same sounds: the matcher
-                # is asked for nothing less (it then skips what cannot score that much)
-                res = self._info_of_hits(self._search(first, floor if namelike else max(floor, SAME_SOUNDS_SCORE)))
-                self._keyed(out, token, w, r, res)
+        for r, found in zip(w.readings, stored, strict=True):
+            if found is not None:
+                out += found
+            elif not settled:
+                self._looked_up(out, token, w, r, floor)
         return out
+
+    @staticmethod
+    def _stands_alone(stored: list[list[_Candidate] | None]) -> bool:
+        """Is one of a word's stored spellings (candidates of its readings) always chosen over its other readings?
+
+        A stored spelling the guard lets stand alone is: of the one-word candidates of a word, _settle
+        puts stored spellings first and takes the first that needs no title, and _candidates drops none
+        of them except an attributive adjective after a definite word.  The other readings' candidates
+        could then never be chosen, and are not looked up.
+        """
+        return any(not c.needs_context and not c.attributive for found in stored if found for c in found)
+
+    def _stored_reading(self, token: str, w: _Word, r: _Reading, floor: float) -> list[_Candidate] | None:
+        """The candidate of a reading that is a stored spelling (none below ``floor``); None: it is not one."""
+        first = r.query
+        entries = self._exact.get(first)
+        if entries is None:
+            return None
+        out: list[_Candidate] = []
+        surface = _trim(token[r.skip :])
+        info, name, unsettled = self._info_of_entries(entries, surface, first, settle=False)
+        if info.score >= floor:
+            self._keyed(out, token, w, r, (info, name), (entries, surface, first) if unsettled else None)
+        return out
+
+    def _looked_up(self, out: list[_Candidate], token: str, w: _Word, r: _Reading, floor: float) -> None:
+        """Add the candidate of a reading stored nowhere as written, if the matcher finds one worth it."""
+        first = r.query
+        # a stored spelling with the article added or dropped (والعقاد: وال + عقاد; قصر كرملين)
+        other = (first[2:] if r.art else "ال" + first) if w.lang == "ar" and len(first) >= 3 else ""
+        # without the article a common word is that word (دولي، شرق، رأي for الدولي، الشرق، الرأي)
+        owners = self._exact.get(other) if r.art or r.zipf < COMMON_ZIPF else None
+        if owners is not None:
+            entities = frozenset(e.name.entity_id for e in owners)
+            if self._needs_title(w, r, entities):  # looked up only where a title precedes the word
+                out.append(_Candidate(0, 0, r.skip, r.prefix, _PENDING, None, True, pending=(r, entities)))
+            else:
+                self._owned(out, token, w, r, floor, entities)
+            return
+        # a rare word that sounds like a stored spelling (see "The precision guard")
+        if not w.uncommon or w.lang != "ar" or len(first) < 3:
+            return
+        spaced = r.sk in self._joined or (r.art and token_keys(first[2:]).sk in self._joined)
+        namelike = spaced or self.looks_like_a_name(first) >= 0.0
+        if not (w.rare or namelike):
+            return  # a word seen once per million words or more must look like a name
+        # a rare word that looks like a name is looked up even when no stored Arabic spelling
+        # sounds like it: its English name may (ماتارازو Matarazzo, through the transliteration model)
+        if spaced or (w.rare and namelike) or self.matcher.sounds_like(first, same_sounds=not namelike):
+            # a word that does not look like a name counts only as the same sounds: the matcher
+            # is asked for nothing less (it then skips what cannot score that much)
+            res = self._info_of_hits(self._search(first, floor if namelike else max(floor, SAME_SOUNDS_SCORE)))
+            self._keyed(out, token, w, r, res)
+
+    def _owned(
+        self, out: list[_Candidate], token: str, w: _Word, r: _Reading, floor: float, entities: frozenset[int]
+    ) -> None:
+        """Add the candidate of a reading whose spelling is stored with the article added or dropped,
+        if the lookup of the reading finds one of the entities that store it."""
+        res = self._info_of_hits(self._search(r.query, floor))
+        if res is not None and res[0].entity_id in entities:
+            self._keyed(out, token, w, r, res)
+
+    def _needs_title(self, w: _Word, r: _Reading, entities: frozenset[int]) -> bool:
+        """Could the candidate :meth:`_owned` gives this reading only stand after a title, whatever its lookup finds?
+
+        Its hit is a spelling of one of ``entities`` (or there is no candidate), and every spelling the
+        recognizer holds, the one a hit names included, is counted in :attr:`_trusted` when it is curated or
+        marked 'always' (the matcher and the recognizer index the same approved spellings; one with no
+        normalized form has no token and is never a hit).  With none counted for ``entities``, :meth:`_alone_ok`
+        of the candidate is :meth:`_guard` of the word, not curated, with the article kept in the name or
+        left in the prefix (``r.skip`` or ``r.skip_all``, as :meth:`_keyed` chooses by the hit), or False
+        ('never').  When neither says True, the candidate needs a title before the word: elsewhere
+        :meth:`_settle` drops it without looking at what it found.
+        """
+        if w.lang != "ar" or any(self._trusted.get(e, 0) for e in entities):
+            return False
+        return all(self._guard(w, skip, False) is not True for skip in (r.skip, r.skip_all))
 
     def _keyed(
         self, out: list[_Candidate], token: str, w: _Word, r: _Reading,
-        res: tuple[MentionInfo, NameRow | None] | None,
+        res: tuple[MentionInfo, NameRow | None] | None, ties: tuple[list[_Entry], str, str] | None = None,
     ) -> None:
         """Add the candidate of a resolved word, if the precision guard lets it be one."""
         if res is None:
@@ -791,7 +946,7 @@ class Recognizer:
         skip = r.skip
         if r.art and name is not None and not name.norm.startswith("ال"):
             skip = r.skip_all  # وال + عقاد: the article stays with the prefix
-        c = _Candidate(0, 0, skip, r.prefix, info, name)
+        c = _Candidate(0, 0, skip, r.prefix, info, name, ties=ties)
         ok = self._alone_ok(c, w, token)
         if ok is not False:
             c.needs_context = ok is None
@@ -830,9 +985,10 @@ class Recognizer:
             entries = self._exact.get(query)
             if entries is not None:
                 surface = _trim(text[spans[i][0] + r.skip : spans[last][1]])
-                info, found = self._info_of_entries(entries, surface, query)
+                info, found, unsettled = self._info_of_entries(entries, surface, query, settle=False)
                 if info.score >= floor:
-                    out.append(_Candidate(i, last, r.skip, r.prefix, info, found))
+                    out.append(_Candidate(i, last, r.skip, r.prefix, info, found,
+                                          ties=(entries, surface, query) if unsettled else None))
                 continue
             res = self._info_of_hits(self._search(query, floor))
             if res is not None and res[0].entity_id in {nm.entity_id for nm, _ in names}:
@@ -873,15 +1029,18 @@ class Recognizer:
             return False
         if w.lang != "ar":  # a Latin word alone is a name when written as one: Reuters, CNN (not "the")
             return token[c.skip : c.skip + 1].isupper()
-        reading_zipf = next((r.zipf for r in w.readings if c.skip in (r.skip, r.skip_all)), w.zipf)
+        return self._guard(w, c.skip, name.curated if name is not None else True)
+
+    def _guard(self, w: _Word, skip: int, curated: bool) -> bool | None:
+        """:meth:`_alone_ok` of an Arabic word read from ``skip`` on, by how common it is."""
+        reading_zipf = next((r.zipf for r in w.readings if skip in (r.skip, r.skip_all)), w.zipf)
         common = max(w.zipf, reading_zipf)
         if common >= FUNCTION_ZIPF:
             return False
-        curated = name.curated if name is not None else True
         if curated or common < COMMON_ZIPF:
             return True
         if common < NAMELIKE_ZIPF:  # a name often written (أدامز Adams) rather than a word, by its letters
-            query = next((r.query for r in w.readings if c.skip in (r.skip, r.skip_all)), w.norm)
+            query = next((r.query for r in w.readings if skip in (r.skip, r.skip_all)), w.norm)
             if self.looks_like_a_name(query) >= 0.0:
                 return True
         return None
@@ -931,7 +1090,7 @@ class Recognizer:
             return spans, words, []
         self._prefetch(words)
         cands = self._candidates(text, spans, words, floor)
-        return spans, words, self._settle(cands, text, spans, words)
+        return spans, words, [self._settled(c) for c in self._settle(cands, text, spans, words)]
 
     def _prefetch(self, words: list[_Word]) -> None:
         """Opened from an index file: read the entries that words seen for the first time will be
@@ -955,6 +1114,12 @@ class Recognizer:
         prefetch(self._multi, sks)
         prefetch(self._by_second, [w.sk for w in fresh])
         prefetch(self._joined, sks)
+        # the letters of the uncommon Arabic words no stored spelling is: the guard may ask how much
+        # each looks like a name (see _alone)
+        self._looks.prefetch(
+            r.query for w in fresh if w.uncommon and w.lang == "ar"
+            for r in w.readings if len(r.query) >= 3 and r.query not in self._exact
+        )
 
     def _find(
         self, text: str, min_score: float, rewrite_at: float | None, expand_aliases: bool
@@ -1020,10 +1185,7 @@ class Recognizer:
     ) -> bool:
         """A common word is a name right after a title (الرئيس عباس, الوزير ...)."""
         i = c.first
-        if i == 0 or i - 1 in taken or not _joinable(text[spans[i - 1][1] : spans[i][0]]):
-            return False
-        prev = words[i - 1]
-        if not (prev.norm in TITLES or any(r.query in TITLES for r in prev.readings)):
+        if i == 0 or i - 1 in taken or not words[i - 1].title or not _joinable(text[spans[i - 1][1] : spans[i][0]]):
             return False
         # a title is followed by a name or by a noun (رئيس الوزراء، وزير الخارجية): the word must look like a name
         query = next((r.query for r in words[i].readings if c.skip in (r.skip, r.skip_all)), words[i].norm)

@@ -50,11 +50,12 @@ from typing import Any
 
 #: Bump when a container's layout, a key function or a value encoding changes:
 #: a file of another format is rebuilt, never read.
-FORMAT = "glossary-index-4"
+FORMAT = "glossary-index-5"
 #: Index files are named after their store: ``glossary.db`` -> ``glossary.db.index``.
 SUFFIX = ".index"
 
 _MISSING: Any = object()
+_UNREAD: Any = object()  # (an entry not read yet: a lazy container's fast path, see LazyDict.get)
 _CRC = 4  # bytes of the checksum in front of every value
 
 
@@ -281,6 +282,14 @@ class IndexFile:
                 out[k] = self._check(ns, k, data)
         return out
 
+    def scan(self, ns: str) -> dict[Any, Any]:
+        """Every entry of a namespace, checked, in one pass over its rows."""
+        try:
+            rows = self._cursor.execute("SELECT k, v FROM kv WHERE ns = ?", (ns,)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorrupt(f"{self.path}: corrupt ({exc})") from None
+        return {k: self._check(ns, k, data) for k, data in rows}
+
     def _check(self, ns: str, key: Any, data: bytes) -> Any:
         body = data[_CRC:]
         if len(data) < _CRC or zlib.crc32(body) != int.from_bytes(data[:_CRC], "little"):
@@ -356,6 +365,9 @@ class _Lazy:
     _file: IndexFile
     _dirty: set[Any] | None
     _len: int
+    #: every entry of the namespace, still encoded (read whole once as many keys were asked as it holds)
+    _all: dict[Any, Any] | None
+    _asked: int
 
     def _setup(
         self, index: IndexFile, ns: str, decode: Codec | None, encode: Codec | None, kenc: Codec | None = None
@@ -367,10 +379,24 @@ class _Lazy:
         self.kenc = kenc or _same
         self._dirty = None
         self._len = int(index.meta.get(f"len:{ns}", "0"))
+        self._all = None
+        self._asked = 0
         index.containers.append(self)
 
+    def _whole(self, asking: int) -> dict[Any, Any] | None:
+        """Every entry of the namespace (encoded), once ``asking`` more keys would make more than it
+        holds; None until then.  Reading the rows in one pass costs less than looking each up
+        (a table asked about again and again, or a small one: a key looked up is a B-tree descent).
+        Only keys stored as they are (no key encoding) can be told from the rows."""
+        if self._all is None and self.kenc is _same:
+            self._asked += asking
+            if self._asked > self._len:
+                self._all = self._file.scan(self.ns)
+        return self._all
+
     def _fetch(self, key: Any) -> Any:
-        value = self._file.get(self.ns, self.kenc(key))
+        whole = self._whole(1)
+        value = self._file.get(self.ns, self.kenc(key)) if whole is None else whole.get(key, _MISSING)
         return value if value is _MISSING else self._decode(value)
 
     def _raw(self, key: Any) -> Any:
@@ -398,6 +424,9 @@ class LazyDict(_Lazy, dict):
     ) -> None:
         super().__init__()
         self._setup(index, ns, decode, encode, kenc)
+        #: called with the stored values :meth:`prefetch` read, before any is decoded (a decoder that
+        #: reads other containers has them read together)
+        self.before_decode: Callable[[list[Any]], None] | None = None
 
     def _load(self, key: Any) -> Any:
         try:
@@ -413,7 +442,9 @@ class LazyDict(_Lazy, dict):
         return dict.get(self, key, _MISSING)
 
     def get(self, key: Any, default: Any = None) -> Any:
-        value = self._load(key)
+        value = dict.get(self, key, _UNREAD)  # an entry read already, nothing to track: no call further
+        if value is _UNREAD or self._dirty is not None:
+            value = self._load(key)
         return default if value is _MISSING else value
 
     def prefetch(self, keys: Iterable[Any]) -> None:
@@ -422,20 +453,28 @@ class LazyDict(_Lazy, dict):
         if not want:
             return
         kenc = self.kenc
-        got = self._file.get_many(self.ns, [kenc(k) for k in want])
+        whole = self._whole(len(want))
+        got = self._file.get_many(self.ns, [kenc(k) for k in want]) if whole is None else whole
+        if self.before_decode is not None:
+            self.before_decode([got[kenc(k)] for k in want if kenc(k) in got])
         decode = self._decode
         for k in want:
             v = got.get(kenc(k), _MISSING)
             dict.__setitem__(self, k, v if v is _MISSING else decode(v))
 
     def __getitem__(self, key: Any) -> Any:
-        value = self._load(key)
+        value = dict.get(self, key, _UNREAD)
+        if value is _UNREAD or self._dirty is not None:
+            value = self._load(key)
         if value is _MISSING:
             raise KeyError(key)
         return value
 
     def __contains__(self, key: object) -> bool:
-        return self._load(key) is not _MISSING
+        value = dict.get(self, key, _UNREAD)
+        if value is _UNREAD or self._dirty is not None:
+            value = self._load(key)
+        return value is not _MISSING
 
     def __setitem__(self, key: Any, value: Any) -> None:
         if self._load(key) is _MISSING:
@@ -476,7 +515,9 @@ class LazySet(_Lazy, set):
     def __contains__(self, key: object) -> bool:
         got = self._known.get(key)
         if got is None:
-            got = self._known[key] = self._file.get(self.ns, self.kenc(key)) is not _MISSING
+            whole = self._whole(1)
+            found = self._file.get(self.ns, self.kenc(key)) if whole is None else whole.get(key, _MISSING)
+            got = self._known[key] = found is not _MISSING
         return got
 
     def prefetch(self, keys: Iterable[Any]) -> None:
@@ -486,7 +527,8 @@ class LazySet(_Lazy, set):
         if not want:
             return
         kenc = self.kenc
-        got = self._file.get_many(self.ns, [kenc(k) for k in want])
+        whole = self._whole(len(want))
+        got = self._file.get_many(self.ns, [kenc(k) for k in want]) if whole is None else whole
         for k in want:
             known[k] = kenc(k) in got
 
@@ -511,6 +553,7 @@ class LazyRecords(_Lazy):
     def __init__(self, index: IndexFile, ns: str, decoders: list[Codec | None], encoders: list[Codec | None]) -> None:
         self._rows: dict[int, list[Any]] = {}
         self._decoders = decoders
+        self._plain = not any(decoders)
         self._encoders = encoders
         self._setup(index, ns, None, None)
 
@@ -523,9 +566,8 @@ class LazyRecords(_Lazy):
         want = [i for i in dict.fromkeys(positions) if i not in rows and 0 <= i < self._len]
         if not want:
             return
-        decoders = self._decoders
         for i, value in self._file.get_many(self.ns, want).items():
-            rows[i] = [d(v) if d else v for d, v in zip(decoders, value, strict=True)]
+            rows[i] = self._decoded(value)
 
     def row(self, i: int) -> list[Any]:
         got = self._rows.get(i)
@@ -535,8 +577,15 @@ class LazyRecords(_Lazy):
             value = self._file.get(self.ns, i)
             if value is _MISSING:
                 raise IndexCorrupt(f"{self._file.path}: entry {self.ns}[{i}] missing")
-            got = self._rows[i] = [d(v) if d else v for d, v in zip(self._decoders, value, strict=True)]
+            got = self._rows[i] = self._decoded(value)
         return got
+
+    def _decoded(self, value: Any) -> list[Any]:
+        """A stored row as its columns (most have no decoder: copied as they are)."""
+        decoders = self._decoders
+        if self._plain and len(value) == len(decoders):
+            return list(value)
+        return [d(v) if d else v for d, v in zip(decoders, value, strict=True)]
 
     def set(self, i: int, j: int, value: Any) -> None:
         self.row(i)[j] = value
@@ -565,10 +614,12 @@ class LazyColumn(list):
     def __init__(self, records: LazyRecords, j: int) -> None:
         super().__init__()
         self._rec = records
+        self._rows = records._rows  # (read directly: a lookup reads hundreds of rows read already)
         self._j = j
 
     def __getitem__(self, i: Any) -> Any:
-        return self._rec.row(i)[self._j]
+        row = self._rows.get(i)
+        return (row if row is not None else self._rec.row(i))[self._j]
 
     def prefetch(self, positions: Iterable[int]) -> None:
         self._rec.prefetch(positions)
