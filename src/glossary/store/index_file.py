@@ -257,38 +257,31 @@ class IndexFile:
         self.conn.close()
 
     # ------------------------------------------------------------------ reading
-    def get(self, ns: str, key: Any) -> Any:
-        """The value of one entry, checked, or ``_MISSING``."""
+    def _rows(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """The rows of one read; SQLite finding the file damaged is :class:`IndexCorrupt`."""
         try:
-            row = self._cursor.execute("SELECT v FROM kv WHERE ns = ? AND k = ?", (ns, key)).fetchone()
+            return self._cursor.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:
             raise IndexCorrupt(f"{self.path}: corrupt ({exc})") from None
-        if row is None:
-            return _MISSING
-        return self._check(ns, key, row[0])
+
+    def get(self, ns: str, key: Any) -> Any:
+        """The value of one entry, checked, or ``_MISSING``."""
+        rows = self._rows("SELECT v FROM kv WHERE ns = ? AND k = ?", (ns, key))
+        return self._check(ns, key, rows[0][0]) if rows else _MISSING
 
     def get_many(self, ns: str, keys: list[Any]) -> dict[Any, Any]:
         """The values of several entries in one query per 500 keys (absent keys are left out)."""
         out: dict[Any, Any] = {}
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
-            try:
-                rows = self._cursor.execute(
-                    f"SELECT k, v FROM kv WHERE ns = ? AND k IN ({','.join('?' * len(chunk))})", (ns, *chunk)
-                ).fetchall()
-            except sqlite3.DatabaseError as exc:
-                raise IndexCorrupt(f"{self.path}: corrupt ({exc})") from None
-            for k, data in rows:
+            sql = f"SELECT k, v FROM kv WHERE ns = ? AND k IN ({','.join('?' * len(chunk))})"
+            for k, data in self._rows(sql, (ns, *chunk)):
                 out[k] = self._check(ns, k, data)
         return out
 
     def scan(self, ns: str) -> dict[Any, Any]:
         """Every entry of a namespace, checked, in one pass over its rows."""
-        try:
-            rows = self._cursor.execute("SELECT k, v FROM kv WHERE ns = ?", (ns,)).fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise IndexCorrupt(f"{self.path}: corrupt ({exc})") from None
-        return {k: self._check(ns, k, data) for k, data in rows}
+        return {k: self._check(ns, k, data) for k, data in self._rows("SELECT k, v FROM kv WHERE ns = ?", (ns,))}
 
     def _check(self, ns: str, key: Any, data: bytes) -> Any:
         body = data[_CRC:]
@@ -311,11 +304,7 @@ class IndexFile:
 
     def read_version(self) -> int:
         """The version the file holds now (another process may have moved it on)."""
-        try:
-            row = self.conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise IndexCorrupt(f"{self.path}: corrupt ({exc})") from None
-        return int(row[0])
+        return int(self._rows("SELECT value FROM meta WHERE key = 'version'", ())[0][0])
 
     def begin(self) -> int:
         """Take the file's write lock; return the version it holds now (another process may have moved it)."""
