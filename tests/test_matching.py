@@ -485,6 +485,36 @@ def test_a_weak_sound_alike_beside_a_better_answer_keeps_its_score(
     assert [(m.english, m.score) for m in bundled.lookup("كيناي", limit=5)] == got
 
 
+@pytest.mark.parametrize(
+    ("written", "plain", "was"),
+    [
+        ("ألفارو", "الفارو", "Faro"),  # Alvaro (google-ar2en.tsv): was Faro 96.6, through "the Faro"
+        ("إلكين", "الكين", "Keene"),  # Elkin: was Keene 95.3
+    ],
+)
+def test_an_alef_lam_written_with_a_hamza_is_not_the_article(
+    bundled: Glossary, written: str, plain: str, was: str
+) -> None:
+    """The article is written ال, never أل or إل: a name written so keeps its alef-lam; the same
+    letters written ال may still drop it."""
+    assert all(m.english != was for m in bundled.lookup(written, limit=5))
+    assert bundled.lookup(plain)[0].english == was
+    assert bundled.lookup("ألمانيا")[0].english == "Germany"  # a name's own alef-lam: as stored
+
+
+def test_running_text_reads_a_hamza_alef_lam_as_lookup_does(tmp_path: Path) -> None:
+    """A word of running text and a lookup of it agree: ألفارو is no "the Faro" in either."""
+    g = Glossary.open(tmp_path / "g.db")
+    g.add("Faro", "فارو", kind="place")
+    for word in ("ألفارو", "الفارو"):
+        found = g.find_mentions(f"وصل إلى {word} أمس")
+        assert [(m.surface, m.english) for m in found] == [(word, "Faro")]
+        assert found[0].score == pytest.approx(g.lookup(word)[0].score)
+    # only the plain alef-lam is read as an article dropped; the other is a respelling of فارو
+    assert [g.lookup(w)[0].reason for w in ("الفارو", "ألفارو")] == ["orthographic", "fuzzy"]
+    g.close()
+
+
 def test_latin_scores_spread_below_99(bundled: Glossary, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Latin match below 99 is put ``LATIN_SPREAD`` times as far from 99; 99 and 100 stay."""
 

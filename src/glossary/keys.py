@@ -52,7 +52,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .normalize import has_arabic
+from .normalize import DIACRITICS, has_arabic, normalize
 
 # --------------------------------------------------------------------------
 # Arabic tables
@@ -264,6 +264,27 @@ def strip_article(token: str) -> str | None:
     if token.startswith(ARABIC_ARTICLE) and len(token) >= len(ARABIC_ARTICLE) + 3:
         return token[len(ARABIC_ARTICLE):]
     return None
+
+
+#: Alefs that never begin the definite article: ال is written with a plain alef (hamzat al-wasl), so an
+#: alef-lam written with a hamza or madda is the name's own (ألفارو Alvaro, إلكين Elkin, آلتيج Altig).
+NOT_ARTICLE_ALEFS = frozenset("أإآ")
+
+
+def names_not_article(text: str) -> frozenset[str]:
+    """The normalized words of ``text`` (as written) whose alef-lam cannot be the article.
+
+    Normalization folds أ to ا, so the spelling as written is the only place this shows.
+
+    >>> sorted(names_not_article("ألفارو العقاد إِلكين"))
+    ['الفارو', 'الكين']
+    """
+    out = set()
+    for word in text.split():
+        letters = [ch for ch in word if ch not in DIACRITICS]
+        if len(letters) > 1 and letters[0] in NOT_ARTICLE_ALEFS and letters[1] == "ل":
+            out.add(normalize(word, "ar"))
+    return frozenset(out)
 
 
 def alternate_spelling(token: str) -> str | None:

@@ -122,6 +122,7 @@ from .keys import (
     cross_key,
     cross_skeleton,
     deletions,
+    names_not_article,
     strip_article,
     token_keys,
 )
@@ -456,7 +457,9 @@ class _Side:
                 _file(self.by_del, d, vid, k.pk + "|" + k.sk)
         return vid
 
-    def candidates(self, token: str, q: TokenKeys | None = None) -> dict[int, tuple[float, int]]:
+    def candidates(
+        self, token: str, q: TokenKeys | None = None, *, article: bool = True
+    ) -> dict[int, tuple[float, int]]:
         """Scored vocabulary tokens for one normalized query token.
 
         Gathers key entries from the key indexes (at most ``MAX_TOKEN_CANDIDATES``),
@@ -468,7 +471,7 @@ class _Side:
         if q is None:
             q = token_keys(token)
         forms = [q]
-        bare = strip_article(token)
+        bare = strip_article(token) if article else None
         if bare is not None:
             forms.append(token_keys(bare))
         alt = alternate_spelling(token)
@@ -736,7 +739,8 @@ class Matcher:
         side = self._sides[lang]
         qtoks = qnorm.split()
         qkeys = [token_keys(t) for t in qtoks]
-        cands = [side.candidates(t, k) for t, k in zip(qtoks, qkeys, strict=True)]
+        named = names_not_article(query) if lang == "ar" else frozenset()
+        cands = [side.candidates(t, k, article=t not in named) for t, k in zip(qtoks, qkeys, strict=True)]
         scored: dict[int, tuple[float, int]] = {}  # slot -> (score, level)
 
         def offer(slot: int, score: float, level: int) -> None:

@@ -135,7 +135,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAMELIKE_ZIPF
 from .common_words import zipf_normalized as word_zipf
-from .keys import strip_article, token_keys
+from .keys import NOT_ARTICLE_ALEFS, strip_article, token_keys
 from .matching import ALIAS_FACTOR, SAME_SOUNDS_SCORE, Hit, Matcher, gc_paused, prefetch
 from .models import Mention, MentionInfo, NormalizeResult
 from .normalize import DIACRITICS, INVISIBLE, Lang, has_arabic, normalize
@@ -211,6 +211,9 @@ class _Reading(NamedTuple):
     zipf: float  #: how common the core (the word without its proclitic) is
     sk: str  #: consonant skeleton of ``query`` (names of several words start from it)
     pk: str  #: phonetic key of ``query``
+    #: ``query``'s alef-lam is written with a hamza or madda: the name's own, never the article
+    #: (keys.NOT_ARTICLE_ALEFS), which normalization no longer shows
+    own_al: bool = False
 
 
 @dataclass(slots=True)
@@ -287,18 +290,24 @@ def _analyze(word: str) -> _Word:
             readings.append(_reading(_letters_offset(word, len(cp)), whole, cp, "ال" + core, core_zipf))
         else:
             k = keys if not written else token_keys(core)
-            readings.append(_Reading(whole, whole, cp, False, core, core_zipf, k.sk, k.pk))
+            own = _own_alef_lam(stripped[len(written):])
+            readings.append(_Reading(whole, whole, cp, False, core, core_zipf, k.sk, k.pk, own))
             if cp.endswith("ل") and core.startswith("ل") and len(core) > 3:
                 # للجنة = ل + اللجنة (the article's alef and one lam are not written)
                 readings.append(_reading(_letters_offset(word, len(cp)), whole, cp, "ال" + core, core_zipf))
     common = max([z, *(r.zipf for r in readings)])
-    stripped_article = strip_article(norm)
+    stripped_article = None if _own_alef_lam(stripped) else strip_article(norm)
     bare = None
     if stripped_article is not None:
         b = token_keys(stripped_article)
         bare = (b.pk, b.sk)
     title = norm in TITLES or any(r.query in TITLES for r in readings)
     return _Word(norm, lang, z, readings, keys.sk, keys.pk, common < COMMON_ZIPF, common < NAMELIKE_ZIPF, bare, title)
+
+
+def _own_alef_lam(letters: str) -> bool:
+    """Does a word (its letters as written) begin with an alef-lam that cannot be the article?"""
+    return len(letters) > 1 and letters[0] in NOT_ARTICLE_ALEFS and letters[1] == "ل"
 
 
 def _reading(skip: int, skip_all: int, prefix: str, query: str, zipf: float) -> _Reading:
@@ -416,7 +425,7 @@ class Recognizer:
         self.spellings: dict[tuple[int, str], set[str]] = {}  # (entity, lang) -> texts
         self.aliases: dict[tuple[int, str], list[str]] = {}
         self._words: dict[str, _Word] = {}
-        self._resolved: dict[tuple[str, float], tuple[Hit, ...]] = {}
+        self._resolved: dict[tuple[str, float, bool], tuple[Hit, ...]] = {}
         self._shorts: dict[int, str] = {}
         self._gaps: dict[str, bool] = {}
         self._ties: dict[str, list[int]] = {}
@@ -732,11 +741,14 @@ class Recognizer:
             info = self._settled_info[query, surface] = self._info_of_entries(entries, surface, query)[0]
         return replace(c, info=info, ties=None)
 
-    def _search(self, query: str, floor: float) -> tuple[Hit, ...]:
-        key = (query, floor)
+    def _search(self, query: str, floor: float, own_al: bool = False) -> tuple[Hit, ...]:
+        """The matcher's two best hits for a normalized ``query`` (``own_al``: its first word is written
+        with the hamza of a name's own alef-lam, which lookup sees in the spelling as written)."""
+        key = (query, floor, own_al)
         hits = self._resolved.get(key)
         if hits is None:
-            hits = self._resolved[key] = tuple(self.matcher.search(query, limit=2, min_score=floor))
+            written = "أ" + query[1:] if own_al else query
+            hits = self._resolved[key] = tuple(self.matcher.search(written, limit=2, min_score=floor))
         return hits
 
     def _info_of_hits(self, hits: tuple[Hit, ...]) -> tuple[MentionInfo, NameRow | None] | None:
@@ -807,7 +819,7 @@ class Recognizer:
                                 token_keys(r.query + nxt.norm).sk in self._single_sk
                             )
                         if pair:
-                            res = self._info_of_hits(self._search(f"{r.query} {nxt.norm}", floor))
+                            res = self._info_of_hits(self._search(f"{r.query} {nxt.norm}", floor, r.own_al))
                             if res is not None:
                                 out.append(_Candidate(i, i + 1, r.skip, r.prefix, res[0], res[1]))
             # a two-word name whose first word (rare) is respelled beyond its skeleton: لودويج تشارلز
@@ -907,7 +919,9 @@ class Recognizer:
         if spaced or (w.rare and namelike) or self.matcher.sounds_like(first, same_sounds=not namelike):
             # a word that does not look like a name counts only as the same sounds: the matcher
             # is asked for nothing less (it then skips what cannot score that much)
-            res = self._info_of_hits(self._search(first, floor if namelike else max(floor, SAME_SOUNDS_SCORE)))
+            res = self._info_of_hits(self._search(
+                first, floor if namelike else max(floor, SAME_SOUNDS_SCORE), r.own_al
+            ))
             self._keyed(out, token, w, r, res)
 
     def _owned(
@@ -915,7 +929,7 @@ class Recognizer:
     ) -> None:
         """Add the candidate of a reading whose spelling is stored with the article added or dropped,
         if the lookup of the reading finds one of the entities that store it."""
-        res = self._info_of_hits(self._search(r.query, floor))
+        res = self._info_of_hits(self._search(r.query, floor, r.own_al))
         if res is not None and res[0].entity_id in entities:
             self._keyed(out, token, w, r, res)
 
@@ -990,7 +1004,7 @@ class Recognizer:
                     out.append(_Candidate(i, last, r.skip, r.prefix, info, found,
                                           ties=(entries, surface, query) if unsettled else None))
                 continue
-            res = self._info_of_hits(self._search(query, floor))
+            res = self._info_of_hits(self._search(query, floor, r.own_al))
             if res is not None and res[0].entity_id in {nm.entity_id for nm, _ in names}:
                 out.append(_Candidate(i, last, r.skip, r.prefix, res[0], res[1]))
         return out
@@ -1009,7 +1023,7 @@ class Recognizer:
             for r in prev.readings if names else ():
                 if self.looks_like_a_name(r.query) < 0.0:
                     continue  # a respelled name still looks like a name
-                res = self._info_of_hits(self._search(f"{r.query} {w.norm}", floor))
+                res = self._info_of_hits(self._search(f"{r.query} {w.norm}", floor, r.own_al))
                 if res is not None and res[0].entity_id in wanted:
                     found.append((r.skip, r.prefix, res[0], res[1]))
             self._second_cache[key] = found
