@@ -502,6 +502,18 @@ def test_an_alef_lam_written_with_a_hamza_is_not_the_article(
     assert bundled.lookup("ألمانيا")[0].english == "Germany"  # a name's own alef-lam: as stored
 
 
+def test_a_stored_hamza_alef_lam_is_not_dropped_either(tmp_path: Path) -> None:
+    """ألبانيا (Albania) stored: بانيا is no "Albania without its article"; الكويت still gives كويت."""
+    g = Glossary.open(tmp_path / "g.db")
+    g.add("Albania", "ألبانيا", kind="place")
+    g.add("Kuwait", "الكويت", kind="place")
+    assert g.lookup("بانيا") == []
+    assert [(m.english, m.reason) for m in g.lookup("كويت")] == [("Kuwait", "orthographic")]
+    g.add_variant(1, "البانيا")  # the same letters written with the article: now it may be dropped
+    assert [m.english for m in g.lookup("بانيا")] == ["Albania"]
+    g.close()
+
+
 def test_running_text_reads_a_hamza_alef_lam_as_lookup_does(tmp_path: Path) -> None:
     """A word of running text and a lookup of it agree: ألفارو is no "the Faro" in either."""
     g = Glossary.open(tmp_path / "g.db")

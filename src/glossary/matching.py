@@ -423,13 +423,20 @@ class _Side:
             setattr(side, attr, LazyDict(index, f"{ns}.{attr}"))
         return side
 
-    def intern(self, token: str) -> int:
+    def intern(self, token: str, *, article: bool = True) -> int:
+        """The id of a normalized token, added with its key entries if new.
+
+        ``article`` False: the token was written with its own alef-lam (ألبانيا), which is no article
+        to drop; the same token written ال later (البانيا) gets its bare entry then.
+        """
+        bare = strip_article(token) if article else None
         tid = self.by_norm.get(token)
         if tid is not None:
+            if bare is not None and not self._has_bare(tid, bare):
+                self._entry(token_keys(bare), tid)
             return tid
         tid = self._entry(token_keys(token), None)
         self.by_norm[token] = tid
-        bare = strip_article(token)
         if bare is not None:
             self._entry(token_keys(bare), tid)
         alt = alternate_spelling(token)
@@ -437,6 +444,11 @@ class _Side:
             # matched by equal phonetic key or skeleton only: no deletion entries
             self.alts.add(self._entry(token_keys(alt), tid, neighbours=False))
         return tid
+
+    def _has_bare(self, tid: int, bare: str) -> bool:
+        """Has token ``tid`` a key entry for its form without the article?"""
+        bucket = self.by_pk.get(token_keys(bare).pk)
+        return bucket is not None and any(self.owner[v] == tid and v != tid for v in bucket[0])
 
     def _entry(self, k: TokenKeys, owner: int | None, *, neighbours: bool = True) -> int:
         vid = len(self.keys)
@@ -620,7 +632,8 @@ class Matcher:
             self.remove(record.name_id)
         lang: Lang = "ar" if record.lang == "ar" else "en"
         side = self._sides[lang]
-        toks = tuple(side.intern(t) for t in normalize(record.text, lang).split())
+        own = names_not_article(record.text) if lang == "ar" else frozenset()
+        toks = tuple(side.intern(t, article=t not in own) for t in normalize(record.text, lang).split())
         slot = len(self._name_id)
         self._slot_of[record.name_id] = slot
         self._name_id.append(record.name_id)

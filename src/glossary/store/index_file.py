@@ -50,7 +50,7 @@ from typing import Any
 
 #: Bump when a container's layout, a key function or a value encoding changes:
 #: a file of another format is rebuilt, never read.
-FORMAT = "glossary-index-5"
+FORMAT = "glossary-index-6"
 #: Index files are named after their store: ``glossary.db`` -> ``glossary.db.index``.
 SUFFIX = ".index"
 
