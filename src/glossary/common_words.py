@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from .normalize import normalize_arabic
+from .normalize import normalize_arabic, normalize_latin
 
 #: A word at least this common (once per million words) is an ordinary word before
 #: it is a name: a spelling from a bulk import is not a mention on its own when it is one.
@@ -35,17 +35,25 @@ NAMELIKE_ZIPF = 3.5
 #: A word at least this common (function words and the commonest nouns and verbs: في من
 #: على أن قال كان) is not a mention on its own whoever stored it.
 FUNCTION_ZIPF = 6.0
+#: A common Arabic word (below FUNCTION_ZIPF) stored as a name is that name when the name's English is
+#: nearly as common in English, at most this much less (a factor of ten): the word's frequency is the
+#: name's (اسكتلندا 3.4 / Scotland 4.7, ادوارد 4.4 / Edward 4.5), not an Arabic word's that some
+#: obscure name shares (رئيس 5.7 / Rais 1.7, الان "now" 6.0 / Alan 4.5).
+NAME_ZIPF_GAP = 1.0
+#: English names shorter than this say nothing by their frequency (de, del, initials).
+NAME_MIN_LETTERS = 4
 
 _FILE = "wordfreq-ar.tsv"
+_FILE_EN = "wordfreq-en.tsv"
 
 
 @cache
-def table() -> dict[str, float]:
-    """Word → Zipf frequency, read once from the bundled data file."""
+def table(file: str = _FILE) -> dict[str, float]:
+    """Word → Zipf frequency, read once from a bundled data file (Arabic unless told)."""
     from .store import bundled_data_dir
 
     out: dict[str, float] = {}
-    with open(bundled_data_dir() / _FILE, encoding="utf-8") as fh:
+    with open(bundled_data_dir() / file, encoding="utf-8") as fh:
         for line in fh:
             word, sep, value = line.rstrip("\n").partition("\t")
             if not sep or word.startswith("#") or word == "word":
@@ -64,4 +72,17 @@ def zipf_normalized(word: str) -> float:
     return table().get(word, 0.0)
 
 
-__all__ = ["COMMON_ZIPF", "FUNCTION_ZIPF", "NAMELIKE_ZIPF", "table", "zipf", "zipf_normalized"]
+def english_zipf(name: str) -> float:
+    """Zipf frequency in English of a one-word name, folded (0.0: rarer than the table, shorter than
+    NAME_MIN_LETTERS, or several words).
+
+    >>> english_zipf("Scotland") > 4 > english_zipf("Rais") > 0.0 == english_zipf("New York")
+    True
+    """
+    return table(_FILE_EN).get(normalize_latin(name), 0.0)
+
+
+__all__ = [
+    "COMMON_ZIPF", "FUNCTION_ZIPF", "NAMELIKE_ZIPF", "NAME_MIN_LETTERS", "NAME_ZIPF_GAP",
+    "english_zipf", "table", "zipf", "zipf_normalized",
+]

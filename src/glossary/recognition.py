@@ -85,7 +85,14 @@ mention of one word standing alone needs evidence:
 * a word just above the common threshold
   (:data:`~glossary.common_words.NAMELIKE_ZIPF`: names often written in news, أدامز
   Adams, أجاثا Agatha) may still be a name, stored in bulk or not, when its letters
-  look like a name's.
+  look like a name's;
+* a common word from a bulk import is a name on its own when it is common *because*
+  it is the name: the English of an entity it may be is nearly as common in English
+  (:data:`~glossary.common_words.NAME_ZIPF_GAP`: روسيا Russia, اسكتلندا Scotland) and
+  the word has none of the inflected forms a noun or verb has in common use (the article
+  added or dropped, a verb's prefix and suffixes: الدولار for دولار, شاركت for شارك);
+  behind a proclitic, only when the word as written is rarer than its core (ولندن, not
+  وصل "arrived" as و + صل).
 
 Names of two or more words need no more evidence.  A span two entities match
 equally well (the same score) is reported ``ambiguous``, for the entity ``lookup``
@@ -133,7 +140,7 @@ from dataclasses import dataclass, field, replace
 from itertools import product
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAMELIKE_ZIPF
+from .common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAME_ZIPF_GAP, NAMELIKE_ZIPF, english_zipf
 from .common_words import zipf_normalized as word_zipf
 from .keys import NOT_ARTICLE_ALEFS, strip_article, token_keys
 from .matching import ALIAS_FACTOR, SAME_SOUNDS_SCORE, Hit, Matcher, gc_paused, prefetch
@@ -303,6 +310,34 @@ def _analyze(word: str) -> _Word:
         bare = (b.pk, b.sk)
     title = norm in TITLES or any(r.query in TITLES for r in readings)
     return _Word(norm, lang, z, readings, keys.sk, keys.pk, common < COMMON_ZIPF, common < NAMELIKE_ZIPF, bare, title)
+
+
+def _frequent_name(query: str, own_al: bool, common: float, english: Iterable[str]) -> bool:
+    """Is a common Arabic word (Zipf ``common``) that common because it is the name ``query`` spells?
+
+    Yes when one of the name's ``english`` spellings is nearly as common in English (``NAME_ZIPF_GAP``)
+    and the word has no inflected form in common use, as a name has none: اسكتلندا / Scotland,
+    ادوارد / Edward, لندن / London; not رئيس / Rais (rare in English), الأمير / Prince (أمير is
+    common too), دولار / Dollar (الدولار), شارك "took part" / Share (شاركت، يشارك).
+    """
+    return not any(word_zipf(f) >= COMMON_ZIPF for f in _inflected(query, own_al)) and any(
+        english_zipf(e) >= common - NAME_ZIPF_GAP for e in english
+    )
+
+
+def _inflected(word: str, own_al: bool) -> list[str]:
+    """Forms of an Arabic word a noun or verb takes and a name does not: the article added or dropped
+    (not a name's own alef-lam: ألفريد), a verb's imperfect prefix, past-tense and plural suffixes
+    after a final consonant (شاركت، شاركوا، شاركات; not سوريات, which a name ending in ا makes)."""
+    out = ["ي" + word]
+    if not own_al:
+        out.append(word[2:] if word.startswith("ال") else "ال" + word)
+    if word[-1:] not in _VOWEL_LETTERS:
+        out += [word + "ت", word + "وا", word + "ات"]
+    return out
+
+
+_VOWEL_LETTERS = frozenset("اويه")
 
 
 def _own_alef_lam(letters: str) -> bool:
@@ -947,7 +982,8 @@ class Recognizer:
         """
         if w.lang != "ar" or any(self._trusted.get(e, 0) for e in entities):
             return False
-        return all(self._guard(w, skip, False) is not True for skip in (r.skip, r.skip_all))
+        english = self._english_of(entities)
+        return all(self._guard(w, skip, False, english) is not True for skip in (r.skip, r.skip_all))
 
     def _keyed(
         self, out: list[_Candidate], token: str, w: _Word, r: _Reading,
@@ -1043,20 +1079,29 @@ class Recognizer:
             return False
         if w.lang != "ar":  # a Latin word alone is a name when written as one: Reuters, CNN (not "the")
             return token[c.skip : c.skip + 1].isupper()
-        return self._guard(w, c.skip, name.curated if name is not None else True)
+        # the English names of every entity the spelling may be (its owners, before ties are settled)
+        english = (c.info.english,) if c.ties is None else self._english_of(e.name.entity_id for e in c.ties[0])
+        return self._guard(w, c.skip, name.curated if name is not None else True, english)
 
-    def _guard(self, w: _Word, skip: int, curated: bool) -> bool | None:
-        """:meth:`_alone_ok` of an Arabic word read from ``skip`` on, by how common it is."""
+    def _english_of(self, entities: Iterable[int]) -> list[str]:
+        return [self.entities[e][0] for e in entities if e in self.entities]
+
+    def _guard(self, w: _Word, skip: int, curated: bool, english: Iterable[str] = ()) -> bool | None:
+        """:meth:`_alone_ok` of an Arabic word read from ``skip`` on, by how common it is (and how
+        common in English the name it may be is: ``english``, its English names)."""
         reading_zipf = next((r.zipf for r in w.readings if skip in (r.skip, r.skip_all)), w.zipf)
         common = max(w.zipf, reading_zipf)
         if common >= FUNCTION_ZIPF:
             return False
         if curated or common < COMMON_ZIPF:
             return True
-        if common < NAMELIKE_ZIPF:  # a name often written (أدامز Adams) rather than a word, by its letters
-            query = next((r.query for r in w.readings if skip in (r.skip, r.skip_all)), w.norm)
-            if self.looks_like_a_name(query) >= 0.0:
-                return True
+        reading = next((r for r in w.readings if skip in (r.skip, r.skip_all)), None)
+        query = w.norm if reading is None else reading.query
+        own_al = reading is not None and reading.own_al
+        if (skip == 0 or w.zipf <= reading_zipf) and _frequent_name(query, own_al, common, english):
+            return True  # (with a proclitic, only when the word as written is rarer than without it)
+        if common < NAMELIKE_ZIPF and self.looks_like_a_name(query) >= 0.0:
+            return True  # a name often written (أدامز Adams) rather than a word, by its letters
         return None
 
     # ------------------------------------------------------------------ scanning
