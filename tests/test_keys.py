@@ -16,6 +16,8 @@ from glossary.keys import (
     deletions,
     latin_phonetic_key,
     name_keys,
+    names_not_article,
+    own_alef_lam,
     phonetic_key,
     skeleton,
     strip_article,
@@ -135,3 +137,23 @@ def test_keys_never_raise_and_are_stable(text: str) -> None:
         assert k.norm == token
         assert all(c not in "aiueo" for c in k.sk)
         assert cross_key(cross_key(k.pk)) == cross_key(k.pk)
+
+
+_ARABIC_LETTERS = st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآةى"))
+_MARKS = st.sampled_from(["\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u0640", "\u200c"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ARABIC_LETTERS, min_size=1, max_size=8), st.lists(st.tuples(st.integers(0, 8), _MARKS), max_size=4))
+def test_own_alef_lam_reads_the_letters_as_written(letters: list[str], marks: list[tuple[int, str]]) -> None:
+    """Harakat, tatweel and joiners between the letters change nothing; only a hamza or madda alef
+    before lam makes the alef-lam the name's own, and normalization does not keep the difference."""
+    word = "".join(letters)
+    marked = list(word)
+    for at, mark in sorted(marks, reverse=True):
+        marked.insert(min(at, len(marked)), mark)
+    expected = len(word) >= 2 and word[0] in "أإآ" and word[1] == "ل"
+    assert own_alef_lam(word) == own_alef_lam("".join(marked)) == expected
+    assert names_not_article(word) == (frozenset({normalize(word, "ar")}) if expected else frozenset())
+    if expected:
+        assert normalize(word, "ar") == normalize("ا" + word[1:], "ar")  # the difference is in the writing only

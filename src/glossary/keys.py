@@ -52,7 +52,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .normalize import DIACRITICS, has_arabic, normalize
+from .normalize import DIACRITICS, INVISIBLE, has_arabic, normalize
 
 # --------------------------------------------------------------------------
 # Arabic tables
@@ -279,12 +279,22 @@ def names_not_article(text: str) -> frozenset[str]:
     >>> sorted(names_not_article("ألفارو العقاد إِلكين"))
     ['الفارو', 'الكين']
     """
-    out = set()
-    for word in text.split():
-        letters = [ch for ch in word if ch not in DIACRITICS]
-        if len(letters) > 1 and letters[0] in NOT_ARTICLE_ALEFS and letters[1] == "ل":
-            out.add(normalize(word, "ar"))
-    return frozenset(out)
+    return frozenset(normalize(word, "ar") for word in text.split() if own_alef_lam(word))
+
+
+def own_alef_lam(word: str) -> bool:
+    """Does a word, as written, begin with an alef-lam that cannot be the article (marks skipped)?
+
+    >>> own_alef_lam("أَلفارو"), own_alef_lam("الفارو"), own_alef_lam("أمل")
+    (True, False, False)
+    """
+    letters = ""
+    for ch in word:
+        if ch not in DIACRITICS and ch not in INVISIBLE:
+            letters += ch
+            if len(letters) == 2:
+                return letters[0] in NOT_ARTICLE_ALEFS and letters[1] == "ل"
+    return False
 
 
 def alternate_spelling(token: str) -> str | None:

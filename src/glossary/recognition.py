@@ -142,7 +142,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAME_ZIPF_GAP, NAMELIKE_ZIPF, english_zipf
 from .common_words import zipf_normalized as word_zipf
-from .keys import NOT_ARTICLE_ALEFS, strip_article, token_keys
+from .keys import own_alef_lam, strip_article, token_keys
 from .matching import ALIAS_FACTOR, SAME_SOUNDS_SCORE, Hit, Matcher, gc_paused, prefetch
 from .models import Mention, MentionInfo, NormalizeResult
 from .normalize import DIACRITICS, INVISIBLE, Lang, has_arabic, normalize
@@ -297,13 +297,13 @@ def _analyze(word: str) -> _Word:
             readings.append(_reading(_letters_offset(word, len(cp)), whole, cp, "ال" + core, core_zipf))
         else:
             k = keys if not written else token_keys(core)
-            own = _own_alef_lam(stripped[len(written):])
+            own = own_alef_lam(stripped[len(written):])
             readings.append(_Reading(whole, whole, cp, False, core, core_zipf, k.sk, k.pk, own))
             if cp.endswith("ل") and core.startswith("ل") and len(core) > 3:
                 # للجنة = ل + اللجنة (the article's alef and one lam are not written)
                 readings.append(_reading(_letters_offset(word, len(cp)), whole, cp, "ال" + core, core_zipf))
     common = max([z, *(r.zipf for r in readings)])
-    stripped_article = None if _own_alef_lam(stripped) else strip_article(norm)
+    stripped_article = None if own_alef_lam(stripped) else strip_article(norm)
     bare = None
     if stripped_article is not None:
         b = token_keys(stripped_article)
@@ -338,11 +338,6 @@ def _inflected(word: str, own_al: bool) -> list[str]:
 
 
 _VOWEL_LETTERS = frozenset("اويه")
-
-
-def _own_alef_lam(letters: str) -> bool:
-    """Does a word (its letters as written) begin with an alef-lam that cannot be the article?"""
-    return len(letters) > 1 and letters[0] in NOT_ARTICLE_ALEFS and letters[1] == "ل"
 
 
 def _reading(skip: int, skip_all: int, prefix: str, query: str, zipf: float) -> _Reading:
@@ -1084,6 +1079,7 @@ class Recognizer:
         return self._guard(w, c.skip, name.curated if name is not None else True, english)
 
     def _english_of(self, entities: Iterable[int]) -> list[str]:
+        """The canonical English names of ``entities`` (for the guard's frequent-name evidence)."""
         return [self.entities[e][0] for e in entities if e in self.entities]
 
     def _guard(self, w: _Word, skip: int, curated: bool, english: Iterable[str] = ()) -> bool | None:
