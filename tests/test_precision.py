@@ -704,3 +704,11 @@ def test_a_name_as_common_in_english_as_in_arabic_is_found_alone(frequent: Gloss
 def test_a_common_word_a_name_shares_is_still_no_name_alone(frequent: Glossary, sentence: str, word: str) -> None:
     assert word in sentence.split()
     assert frequent.find_mentions(sentence) == []
+
+
+def test_a_surname_as_common_as_its_english_alias_is_found_alone(bundled: Glossary) -> None:
+    """ترامب and بايدن (Zipf 4.4 and 3.5) come from the bundled news list, a bulk import, as aliases of
+    Donald Trump and Joe Biden: their stored English aliases (Trump, Biden) are as common in English."""
+    assert zipf("ترامب") >= COMMON_ZIPF and zipf("بايدن") >= COMMON_ZIPF
+    got = bundled.find_mentions("وقال ترامب إن بلاده لن تتراجع، ورد بايدن")
+    assert [(m.surface, m.english) for m in got] == [("ترامب", "Donald Trump"), ("بايدن", "Joe Biden")]

@@ -87,7 +87,8 @@ mention of one word standing alone needs evidence:
   Adams, أجاثا Agatha) may still be a name, stored in bulk or not, when its letters
   look like a name's;
 * a common word from a bulk import is a name on its own when it is common *because*
-  it is the name: the English of an entity it may be is nearly as common in English
+  it is the name: an English name of an entity it may be (canonical or stored: Trump
+  beside Donald Trump) is nearly as common in English
   (:data:`~glossary.common_words.NAME_ZIPF_GAP`: روسيا Russia, اسكتلندا Scotland) and
   the word has none of the inflected forms a noun or verb has in common use (the article
   added or dropped, a verb's prefix and suffixes: الدولار for دولار, شاركت for شارك);
@@ -977,8 +978,7 @@ class Recognizer:
         """
         if w.lang != "ar" or any(self._trusted.get(e, 0) for e in entities):
             return False
-        english = self._english_of(entities)
-        return all(self._guard(w, skip, False, english) is not True for skip in (r.skip, r.skip_all))
+        return all(self._guard(w, skip, False, entities) is not True for skip in (r.skip, r.skip_all))
 
     def _keyed(
         self, out: list[_Candidate], token: str, w: _Word, r: _Reading,
@@ -1074,17 +1074,22 @@ class Recognizer:
             return False
         if w.lang != "ar":  # a Latin word alone is a name when written as one: Reuters, CNN (not "the")
             return token[c.skip : c.skip + 1].isupper()
-        # the English names of every entity the spelling may be (its owners, before ties are settled)
-        english = (c.info.english,) if c.ties is None else self._english_of(e.name.entity_id for e in c.ties[0])
-        return self._guard(w, c.skip, name.curated if name is not None else True, english)
+        # every entity the spelling may be (its owners, before ties are settled)
+        entities = (c.info.entity_id,) if c.ties is None else tuple(e.name.entity_id for e in c.ties[0])
+        return self._guard(w, c.skip, name.curated if name is not None else True, entities)
 
     def _english_of(self, entities: Iterable[int]) -> list[str]:
-        """The canonical English names of ``entities`` (for the guard's frequent-name evidence)."""
-        return [self.entities[e][0] for e in entities if e in self.entities]
+        """The English names of ``entities``, canonical and stored (Trump beside Donald Trump)."""
+        out: list[str] = []
+        for e in entities:
+            if e in self.entities:
+                out.append(self.entities[e][0])
+            out.extend(self.spellings.get((e, "en"), ()))
+        return out
 
-    def _guard(self, w: _Word, skip: int, curated: bool, english: Iterable[str] = ()) -> bool | None:
+    def _guard(self, w: _Word, skip: int, curated: bool, entities: Iterable[int] = ()) -> bool | None:
         """:meth:`_alone_ok` of an Arabic word read from ``skip`` on, by how common it is (and how
-        common in English the name it may be is: ``english``, its English names)."""
+        common in English the names of the ``entities`` it may be are)."""
         reading_zipf = next((r.zipf for r in w.readings if skip in (r.skip, r.skip_all)), w.zipf)
         common = max(w.zipf, reading_zipf)
         if common >= FUNCTION_ZIPF:
@@ -1094,7 +1099,7 @@ class Recognizer:
         reading = next((r for r in w.readings if skip in (r.skip, r.skip_all)), None)
         query = w.norm if reading is None else reading.query
         own_al = reading is not None and reading.own_al
-        if (skip == 0 or w.zipf <= reading_zipf) and _frequent_name(query, own_al, common, english):
+        if (skip == 0 or w.zipf <= reading_zipf) and _frequent_name(query, own_al, common, self._english_of(entities)):
             return True  # (with a proclitic, only when the word as written is rarer than without it)
         if common < NAMELIKE_ZIPF and self.looks_like_a_name(query) >= 0.0:
             return True  # a name often written (أدامز Adams) rather than a word, by its letters
