@@ -1090,13 +1090,13 @@ class Recognizer:
     def _guard(self, w: _Word, skip: int, curated: bool, entities: Iterable[int] = ()) -> bool | None:
         """:meth:`_alone_ok` of an Arabic word read from ``skip`` on, by how common it is (and how
         common in English the names of the ``entities`` it may be are)."""
-        reading_zipf = next((r.zipf for r in w.readings if skip in (r.skip, r.skip_all)), w.zipf)
+        reading = next((r for r in w.readings if skip in (r.skip, r.skip_all)), None)
+        reading_zipf = w.zipf if reading is None else reading.zipf
         common = max(w.zipf, reading_zipf)
         if common >= FUNCTION_ZIPF:
             return False
         if curated or common < COMMON_ZIPF:
             return True
-        reading = next((r for r in w.readings if skip in (r.skip, r.skip_all)), None)
         query = w.norm if reading is None else reading.query
         own_al = reading is not None and reading.own_al
         if (skip == 0 or w.zipf <= reading_zipf) and _frequent_name(query, own_al, common, self._english_of(entities)):
