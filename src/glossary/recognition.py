@@ -220,7 +220,7 @@ class _Reading(NamedTuple):
     sk: str  #: consonant skeleton of ``query`` (names of several words start from it)
     pk: str  #: phonetic key of ``query``
     #: ``query``'s alef-lam is written with a hamza or madda: the name's own, never the article
-    #: (keys.NOT_ARTICLE_ALEFS), which normalization no longer shows
+    #: (keys.own_alef_lam), which normalization no longer shows
     own_al: bool = False
 
 
@@ -240,6 +240,8 @@ class _Word:
     bare: tuple[str, str] | None = None
     #: the word is a title (:data:`TITLES`), as written or as one of its readings
     title: bool = False
+    #: the word begins with an alef-lam written with a hamza or madda: the name's own, not the article
+    own_al: bool = False
     #: what the word alone resolves to, per reporting threshold (computed when first needed)
     alone: dict[float, list[_Candidate]] = field(default_factory=dict)
     #: the readings a stored name of several words may start with (computed when first needed)
@@ -304,13 +306,27 @@ def _analyze(word: str) -> _Word:
                 # للجنة = ل + اللجنة (the article's alef and one lam are not written)
                 readings.append(_reading(_letters_offset(word, len(cp)), whole, cp, "ال" + core, core_zipf))
     common = max([z, *(r.zipf for r in readings)])
-    stripped_article = None if own_alef_lam(stripped) else strip_article(norm)
+    own_al = own_alef_lam(stripped)
+    stripped_article = None if own_al else strip_article(norm)
     bare = None
     if stripped_article is not None:
         b = token_keys(stripped_article)
         bare = (b.pk, b.sk)
     title = norm in TITLES or any(r.query in TITLES for r in readings)
-    return _Word(norm, lang, z, readings, keys.sk, keys.pk, common < COMMON_ZIPF, common < NAMELIKE_ZIPF, bare, title)
+    return _Word(
+        norm, lang, z, readings, keys.sk, keys.pk, common < COMMON_ZIPF, common < NAMELIKE_ZIPF, bare, title, own_al
+    )
+
+
+def _as_written(norm: str, own_al: bool) -> str:
+    """A normalized word as a lookup must get it: with the hamza of its own alef-lam, which
+    normalization folds away and the matcher reads in the spelling as written (see keys.own_alef_lam)."""
+    return "أ" + norm[1:] if own_al else norm
+
+
+def _lookup_text(r: _Reading, rest: Iterable[_Word] = ()) -> str:
+    """The text a lookup of a span gets: reading ``r`` of its first word, then the ``rest`` of its words."""
+    return " ".join([_as_written(r.query, r.own_al), *(_as_written(w.norm, w.own_al) for w in rest)])
 
 
 def _frequent_name(query: str, own_al: bool, common: float, english: Iterable[str]) -> bool:
@@ -456,7 +472,7 @@ class Recognizer:
         self.spellings: dict[tuple[int, str], set[str]] = {}  # (entity, lang) -> texts
         self.aliases: dict[tuple[int, str], list[str]] = {}
         self._words: dict[str, _Word] = {}
-        self._resolved: dict[tuple[str, float, bool], tuple[Hit, ...]] = {}
+        self._resolved: dict[tuple[str, float], tuple[Hit, ...]] = {}
         self._shorts: dict[int, str] = {}
         self._gaps: dict[str, bool] = {}
         self._ties: dict[str, list[int]] = {}
@@ -772,14 +788,12 @@ class Recognizer:
             info = self._settled_info[query, surface] = self._info_of_entries(entries, surface, query)[0]
         return replace(c, info=info, ties=None)
 
-    def _search(self, query: str, floor: float, own_al: bool = False) -> tuple[Hit, ...]:
-        """The matcher's two best hits for a normalized ``query`` (``own_al``: its first word is written
-        with the hamza of a name's own alef-lam, which lookup sees in the spelling as written)."""
-        key = (query, floor, own_al)
+    def _search(self, query: str, floor: float) -> tuple[Hit, ...]:
+        """The matcher's two best hits for ``query`` (normalized, each word :func:`_as_written`)."""
+        key = (query, floor)
         hits = self._resolved.get(key)
         if hits is None:
-            written = "أ" + query[1:] if own_al else query
-            hits = self._resolved[key] = tuple(self.matcher.search(written, limit=2, min_score=floor))
+            hits = self._resolved[key] = tuple(self.matcher.search(query, limit=2, min_score=floor))
         return hits
 
     def _info_of_hits(self, hits: tuple[Hit, ...]) -> tuple[MentionInfo, NameRow | None] | None:
@@ -850,7 +864,7 @@ class Recognizer:
                                 token_keys(r.query + nxt.norm).sk in self._single_sk
                             )
                         if pair:
-                            res = self._info_of_hits(self._search(f"{r.query} {nxt.norm}", floor, r.own_al))
+                            res = self._info_of_hits(self._search(_lookup_text(r, (nxt,)), floor))
                             if res is not None:
                                 out.append(_Candidate(i, i + 1, r.skip, r.prefix, res[0], res[1]))
             # a two-word name whose first word (rare) is respelled beyond its skeleton: لودويج تشارلز
@@ -950,9 +964,9 @@ class Recognizer:
         if spaced or (w.rare and namelike) or self.matcher.sounds_like(first, same_sounds=not namelike):
             # a word that does not look like a name counts only as the same sounds: the matcher
             # is asked for nothing less (it then skips what cannot score that much)
-            res = self._info_of_hits(self._search(
-                first, floor if namelike else max(floor, SAME_SOUNDS_SCORE), r.own_al
-            ))
+            res = self._info_of_hits(
+                self._search(_lookup_text(r), floor if namelike else max(floor, SAME_SOUNDS_SCORE))
+            )
             self._keyed(out, token, w, r, res)
 
     def _owned(
@@ -960,7 +974,7 @@ class Recognizer:
     ) -> None:
         """Add the candidate of a reading whose spelling is stored with the article added or dropped,
         if the lookup of the reading finds one of the entities that store it."""
-        res = self._info_of_hits(self._search(r.query, floor, r.own_al))
+        res = self._info_of_hits(self._search(_lookup_text(r), floor))
         if res is not None and res[0].entity_id in entities:
             self._keyed(out, token, w, r, res)
 
@@ -1035,7 +1049,7 @@ class Recognizer:
                     out.append(_Candidate(i, last, r.skip, r.prefix, info, found,
                                           ties=(entries, surface, query) if unsettled else None))
                 continue
-            res = self._info_of_hits(self._search(query, floor, r.own_al))
+            res = self._info_of_hits(self._search(_lookup_text(r, words[i + 1 : last + 1]), floor))
             if res is not None and res[0].entity_id in {nm.entity_id for nm, _ in names}:
                 out.append(_Candidate(i, last, r.skip, r.prefix, res[0], res[1]))
         return out
@@ -1054,7 +1068,7 @@ class Recognizer:
             for r in prev.readings if names else ():
                 if self.looks_like_a_name(r.query) < 0.0:
                     continue  # a respelled name still looks like a name
-                res = self._info_of_hits(self._search(f"{r.query} {w.norm}", floor, r.own_al))
+                res = self._info_of_hits(self._search(_lookup_text(r, (w,)), floor))
                 if res is not None and res[0].entity_id in wanted:
                     found.append((r.skip, r.prefix, res[0], res[1]))
             self._second_cache[key] = found
