@@ -318,6 +318,11 @@ def _analyze(word: str) -> _Word:
     )
 
 
+def _reading_at(w: _Word, skip: int) -> _Reading | None:
+    """The reading of ``w`` whose mention starts ``skip`` characters in (its prefix, with or without the article)."""
+    return next((r for r in w.readings if skip in (r.skip, r.skip_all)), None)
+
+
 def _as_written(norm: str, own_al: bool) -> str:
     """A normalized word as a lookup must get it: with the hamza of its own alef-lam, which
     normalization folds away and the matcher reads in the spelling as written (see keys.own_alef_lam)."""
@@ -1104,7 +1109,7 @@ class Recognizer:
     def _guard(self, w: _Word, skip: int, curated: bool, entities: Iterable[int] = ()) -> bool | None:
         """:meth:`_alone_ok` of an Arabic word read from ``skip`` on, by how common it is (and how
         common in English the names of the ``entities`` it may be are)."""
-        reading = next((r for r in w.readings if skip in (r.skip, r.skip_all)), None)
+        reading = _reading_at(w, skip)
         reading_zipf = w.zipf if reading is None else reading.zipf
         common = max(w.zipf, reading_zipf)
         if common >= FUNCTION_ZIPF:
@@ -1262,7 +1267,8 @@ class Recognizer:
         if i == 0 or i - 1 in taken or not words[i - 1].title or not _joinable(text[spans[i - 1][1] : spans[i][0]]):
             return False
         # a title is followed by a name or by a noun (رئيس الوزراء، وزير الخارجية): the word must look like a name
-        query = next((r.query for r in words[i].readings if c.skip in (r.skip, r.skip_all)), words[i].norm)
+        reading = _reading_at(words[i], c.skip)
+        query = words[i].norm if reading is None else reading.query
         return self.looks_like_a_name(query) >= 0.0
 
     # ------------------------------------------------------------------ rewriting
