@@ -334,17 +334,10 @@ def _lookup_text(r: _Reading, rest: Iterable[_Word] = ()) -> str:
     return " ".join([_as_written(r.query, r.own_al), *(_as_written(w.norm, w.own_al) for w in rest)])
 
 
-def _frequent_name(query: str, own_al: bool, common: float, english: Iterable[str]) -> bool:
-    """Is a common Arabic word (Zipf ``common``) that common because it is the name ``query`` spells?
-
-    Yes when one of the name's ``english`` spellings is nearly as common in English (``NAME_ZIPF_GAP``)
-    and the word has no inflected form in common use, as a name has none: اسكتلندا / Scotland,
-    ادوارد / Edward, لندن / London; not رئيس / Rais (rare in English), الأمير / Prince (أمير is
-    common too), دولار / Dollar (الدولار), شارك "took part" / Share (شاركت، يشارك).
-    """
-    return not any(word_zipf(f) >= COMMON_ZIPF for f in _inflected(query, own_al)) and any(
-        english_zipf(e) >= common - NAME_ZIPF_GAP for e in english
-    )
+def _inflects(word: str, own_al: bool) -> bool:
+    """Has the word an inflected form in common use, as nouns and verbs have and names do not?
+    (الأمير: أمير; دولار: الدولار; شارك "took part": شاركت، يشارك; not اسكتلندا، لندن)"""
+    return any(word_zipf(f) >= COMMON_ZIPF for f in _inflected(word, own_al))
 
 
 def _inflected(word: str, own_al: bool) -> list[str]:
@@ -1118,8 +1111,13 @@ class Recognizer:
             return True
         query = w.norm if reading is None else reading.query
         own_al = reading is not None and reading.own_al
-        if (skip == 0 or w.zipf <= reading_zipf) and _frequent_name(query, own_al, common, self._english_of(entities)):
-            return True  # (with a proclitic, only when the word as written is rarer than without it)
+        if (skip == 0 or w.zipf <= reading_zipf) and not _inflects(query, own_al) and any(
+            english_zipf(e) >= common - NAME_ZIPF_GAP for e in self._english_of(entities)
+        ):
+            # common because it is the name: an English name of it nearly as common in English
+            # (اسكتلندا / Scotland; not رئيس / Rais); with a proclitic, only when the word as
+            # written is rarer than without it
+            return True
         if common < NAMELIKE_ZIPF and self.looks_like_a_name(query) >= 0.0:
             return True  # a name often written (أدامز Adams) rather than a word, by its letters
         return None
