@@ -522,6 +522,21 @@ def speed_once(db: Path, corpus: Corpus) -> dict[str, float]:
             "second_mb_s": mb / second_s, "flashtext_mb_s": mb / flash_s, "mentions": n}
 
 
+def write_result(path: Path, result: dict[str, Any], start: float) -> None:
+    """Stamp a benchmark's result with the commit and the machine, write it as JSON, say where."""
+    result.update({
+        "head": git("rev-parse", "--short", "HEAD"),
+        "src_changed_since_head": git("status", "--porcelain", "--", "src"),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
+        "seconds": round(time.perf_counter() - start, 1),
+    })
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written {path.relative_to(REPO) if path.is_relative_to(REPO) else path} in {result['seconds']:.0f}s")
+
+
 def log(msg: str) -> None:
     print(f"  [{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 

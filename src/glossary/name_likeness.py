@@ -34,6 +34,12 @@ if TYPE_CHECKING:
     from .store.index_file import IndexFile, Part
 
 _ORDER = 4
+#: A word whose likelihood ratio per character is at least this looks like a name (the recognizer's
+#: guard asks it of rare words stored nowhere, of a word after a title, and of a name just above the
+#: common-word line).  0: likelier under the names than under the words, the two counted as equally
+#: likely beforehand.  Lower bars find more respelled names in running text and report more ordinary
+#: words (``benchmarks/recognition.py --frontier`` measures both).
+NAMELIKE_BAR = 0.0
 
 
 def _grams(word: str) -> list[str]:
@@ -133,4 +139,4 @@ class NameLikeness:
         return looks
 
 
-__all__ = ["NameLikeness"]
+__all__ = ["NAMELIKE_BAR", "NameLikeness"]

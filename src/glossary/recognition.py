@@ -146,6 +146,7 @@ from .common_words import zipf_normalized as word_zipf
 from .keys import own_alef_lam, strip_article, token_keys
 from .matching import ALIAS_FACTOR, SAME_SOUNDS_SCORE, Hit, Matcher, gc_paused, prefetch
 from .models import Mention, MentionInfo, NormalizeResult
+from .name_likeness import NAMELIKE_BAR
 from .normalize import DIACRITICS, INVISIBLE, Lang, has_arabic, normalize
 
 if TYPE_CHECKING:
@@ -685,6 +686,11 @@ class Recognizer:
             got = self._likeness[word] = self._looks(word)
         return got
 
+    def _namelike(self, word: str) -> bool:
+        """Do a word's letters look more like a name's than like an ordinary word's
+        (:data:`~glossary.name_likeness.NAMELIKE_BAR`)?"""
+        return self.looks_like_a_name(word) >= NAMELIKE_BAR
+
     @property
     def size(self) -> int:
         """How many spellings the recognizer holds (0: it finds nothing)."""
@@ -954,7 +960,7 @@ class Recognizer:
         if not w.uncommon or w.lang != "ar" or len(first) < 3:
             return
         spaced = r.sk in self._joined or (r.art and token_keys(first[2:]).sk in self._joined)
-        namelike = spaced or self.looks_like_a_name(first) >= 0.0
+        namelike = spaced or self._namelike(first)
         if not (w.rare or namelike):
             return  # a word seen once per million words or more must look like a name
         # a rare word that looks like a name is looked up even when no stored Arabic spelling
@@ -1064,7 +1070,7 @@ class Recognizer:
             names = [(nm, ks) for nm, ks in self._by_second[w.sk] if ks[1][0] == w.pk]
             wanted = {nm.entity_id for nm, _ in names}
             for r in prev.readings if names else ():
-                if self.looks_like_a_name(r.query) < 0.0:
+                if not self._namelike(r.query):
                     continue  # a respelled name still looks like a name
                 res = self._info_of_hits(self._search(_lookup_text(r, (w,)), floor))
                 if res is not None and res[0].entity_id in wanted:
@@ -1118,7 +1124,7 @@ class Recognizer:
             # (اسكتلندا / Scotland; not رئيس / Rais); with a proclitic, only when the word as
             # written is rarer than without it
             return True
-        if common < NAMELIKE_ZIPF and self.looks_like_a_name(query) >= 0.0:
+        if common < NAMELIKE_ZIPF and self._namelike(query):
             return True  # a name often written (أدامز Adams) rather than a word, by its letters
         return None
 
@@ -1267,7 +1273,7 @@ class Recognizer:
         # a title is followed by a name or by a noun (رئيس الوزراء، وزير الخارجية): the word must look like a name
         reading = _reading_at(words[i], c.skip)
         query = words[i].norm if reading is None else reading.query
-        return self.looks_like_a_name(query) >= 0.0
+        return self._namelike(query)
 
     # ------------------------------------------------------------------ rewriting
     def normalize(
