@@ -23,9 +23,9 @@ from conftest import DATA, SEEDS, old_store
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glossary import Glossary, GlossaryWarning, InputError, Mention, exchange
+from glossary import Glossary, GlossaryWarning, InputError, Mention, exchange, name_likeness
 from glossary.common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAME_ZIPF_GAP, english_zipf, zipf
-from glossary.matching import DEFAULT_MIN_SCORE
+from glossary.matching import DEFAULT_MIN_SCORE, SAME_SOUNDS_SCORE
 from glossary.normalize import normalize
 from glossary.recognition import PROCLITICS, TITLES
 
@@ -523,6 +523,27 @@ def test_article_reading_scores_as_the_name_with_its_article(tmp_path: Path) -> 
 
 
 # ---------------------------------------------------------------- 7. spellings not stored
+
+
+def test_a_rare_respelling_below_the_same_sounds_line_is_a_name_by_its_letters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """زيلنسكي for a stored زيلينسكي (89, a phonetic match below SAME_SOUNDS_SCORE) is found in a
+    sentence because its letters look like a name's (name_likeness.NAMELIKE_BAR); with a bar no word
+    passes it is not, and lookup still answers it."""
+    sentence = "وقال زيلنسكي إن بلاده ستواصل الدفاع عن أراضيها"
+
+    def found(bar: float, name: str) -> list[tuple[str, str]]:
+        monkeypatch.setattr(name_likeness, "NAMELIKE_BAR", bar)
+        g = Glossary.open(tmp_path / f"{name}.db", defaults=False)
+        g.add("Volodymyr Zelenskyy", "زيلينسكي", kind="person")
+        assert g.lookup("زيلنسكي")[0].score < SAME_SOUNDS_SCORE
+        got = [(m.surface, m.english) for m in g.find_mentions(sentence)]
+        g.close()
+        return got
+
+    assert found(name_likeness.NAMELIKE_BAR, "shipped") == [("زيلنسكي", "Volodymyr Zelenskyy")]
+    assert found(100.0, "none") == []
 
 
 #: (sentence, English name, kept prefix, surface): media spellings of names stored only canonically

@@ -38,7 +38,8 @@ _ORDER = 4
 #: guard asks it of rare words stored nowhere, of a word after a title, and of a name just above the
 #: common-word line).  0: likelier under the names than under the words, the two counted as equally
 #: likely beforehand.  Lower bars find more respelled names in running text and report more ordinary
-#: words (``benchmarks/recognition.py --frontier`` measures both).
+#: words (``benchmarks/frontier.py`` measures both).  Read when a word is first judged (the
+#: recognizer keeps its judgements until the glossary changes): set it before recognizing text.
 NAMELIKE_BAR = 0.0
 
 

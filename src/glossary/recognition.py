@@ -141,12 +141,12 @@ from dataclasses import dataclass, field, replace
 from itertools import product
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from . import name_likeness
 from .common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAME_ZIPF_GAP, NAMELIKE_ZIPF, english_zipf
 from .common_words import zipf_normalized as word_zipf
 from .keys import own_alef_lam, strip_article, token_keys
 from .matching import ALIAS_FACTOR, SAME_SOUNDS_SCORE, Hit, Matcher, gc_paused, prefetch
 from .models import Mention, MentionInfo, NormalizeResult
-from .name_likeness import NAMELIKE_BAR
 from .normalize import DIACRITICS, INVISIBLE, Lang, has_arabic, normalize
 
 if TYPE_CHECKING:
@@ -546,9 +546,7 @@ class Recognizer:
             if attr == "_exact":
                 lazy.before_decode = r._read_names
             setattr(r, attr, lazy)
-        from .name_likeness import NameLikeness
-
-        r._looks = NameLikeness.from_index(index, "r.looks")
+        r._looks = name_likeness.NameLikeness.from_index(index, "r.looks")
         return r
 
     def _read_names(self, entries: list[list[int]]) -> None:
@@ -674,9 +672,7 @@ class Recognizer:
     def looks_like_a_name(self, word: str) -> float:
         """:class:`~glossary.name_likeness.NameLikeness` of a normalized word against this glossary's names."""
         if self._looks is None:
-            from .name_likeness import NameLikeness
-
-            self._looks = NameLikeness(
+            self._looks = name_likeness.NameLikeness(
                 t for n in self._names.values() if n.lang == "ar" for t in n.norm.split()
             )
         got = self._likeness.get(word)
@@ -689,7 +685,7 @@ class Recognizer:
     def _namelike(self, word: str) -> bool:
         """Do a word's letters look more like a name's than like an ordinary word's
         (:data:`~glossary.name_likeness.NAMELIKE_BAR`)?"""
-        return self.looks_like_a_name(word) >= NAMELIKE_BAR
+        return self.looks_like_a_name(word) >= name_likeness.NAMELIKE_BAR
 
     @property
     def size(self) -> int:
