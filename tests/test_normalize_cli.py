@@ -1,4 +1,4 @@
-"""``glossary normalize`` and ``glossary review`` through the installed console script."""
+"""``glossary normalize``, ``glossary mentions`` and ``glossary review`` through the installed console script."""
 
 from __future__ import annotations
 
@@ -76,6 +76,51 @@ def test_stdin_to_stdout(cli) -> None:
     result = cli("normalize", "-", input="زيارة بيونج يانج\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "زيارة بيونغ يانغ\n"
+
+
+def test_mentions_of_a_seed_article_are_the_names_normalize_reports(cli, tmp_path: Path) -> None:
+    """`glossary mentions FILE --json`: offsets into the file's text, the same mentions as the
+    normalize report of the file, and the file left as it was."""
+    seed = tmp_path / "seed.txt"
+    shutil.copyfile(sorted(SEEDS.glob("*.txt"))[1], seed)
+    before = seed.read_bytes()
+    text = before.decode("utf-8")
+    result = cli("mentions", str(seed), "--json")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert {m["english"] for m in found} >= {"Vladimir Putin", "Kim Jong Un", "Pyongyang", "Sergei Lavrov"}
+    assert all(text[m["start"] : m["end"]] == m["surface"] for m in found)
+    report = tmp_path / "r.json"
+    assert cli("normalize", str(seed), "--dry-run", "--report", str(report)).returncode == 0
+    reported = json.loads(report.read_text(encoding="utf-8"))["files"][0]["mentions"]
+    key = ("start", "end", "entity_id", "score", "reason")
+    assert [[m[k] for k in key] for m in found] == [[m[k] for k in key] for m in reported]
+    assert seed.read_bytes() == before
+    table = cli("mentions", str(seed))
+    assert table.returncode == 0 and "بيونغ يانغ" in table.stdout and "Pyongyang" in table.stdout
+
+
+def test_mentions_of_standard_input_and_of_text_with_no_name(cli) -> None:
+    result = cli("mentions", "-", "--json", input="والتقى الوزير لبيونغيانغ صباحا\n")
+    assert result.returncode == 0, result.stderr
+    (m,) = json.loads(result.stdout)
+    assert (m["prefix"], m["surface"], m["english"]) == ("ل", "بيونغيانغ", "Pyongyang")
+    none = cli("mentions", "-", input="ذهب إلى السوق وقال إن الأمر انتهى أو كاد\n")
+    assert none.returncode == 1
+    assert none.stdout == ""
+    assert "no mention in standard input" in none.stderr
+
+
+def test_mentions_reports_a_file_that_is_not_utf8_before_printing_anything(cli, tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("زيارة بيونج يانج\n", encoding="utf-8")
+    bad = tmp_path / "cp1256.txt"
+    bad.write_bytes("سطر\n".encode() + "بيونج".encode("cp1256"))
+    result = cli("mentions", str(good), str(bad))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert f"{bad}:2: not UTF-8" in line
 
 
 def test_bad_files_are_reported_and_skipped(cli, tmp_path: Path) -> None:

@@ -1,13 +1,13 @@
 """The ``glossary`` command: a thin Typer layer, one command per library method.
 
-Exit codes: 0 success, 1 a lookup found nothing, 2 bad usage or bad input
+Exit codes: 0 success, 1 a lookup (or ``mentions``) found nothing, 2 bad usage or bad input
 (one line on stderr, no traceback).
 
 :mod:`._base` holds what every command group shares (the app, the consoles, the
 ``--db`` state, ``open_glossary``, error handling); each command group is a module
 that imports only it and the library: :mod:`.entries` (the glossary's commands),
-:mod:`.normalize` (``normalize``, ``review``), :mod:`.tm` (``tm …``), :mod:`.serve` (``serve``).  Importing
-them here registers their commands, in this order.
+:mod:`.normalize` (``normalize``, ``mentions``, ``review``), :mod:`.tm` (``tm …``),
+:mod:`.serve` (``serve``).  Importing them here registers their commands, in this order.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""``glossary normalize`` and ``glossary review``: the command line of batch normalization.
+"""``glossary normalize``, ``glossary mentions`` and ``glossary review``: the command line of running text.
 
 ``normalize`` only parses its options, calls :meth:`glossary.Glossary.normalize_files`
 (:mod:`glossary.batch`: collecting, decoding, atomic writes, the process pool,
 the report) and prints: the normalized text or the diffs on standard output,
 errors and the summary on standard error.  Exit code 2 if any file could not
-be processed.
+be processed.  ``mentions`` prints what :meth:`glossary.Glossary.find_mentions` finds in
+files or standard input, and changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from .. import formats
+from ..matching import DEFAULT_MIN_SCORE
 from ..recognition import DEFAULT_ANNOTATION, REWRITE_MIN_SCORE
 from ._base import (
     QuietOpt,
@@ -219,6 +222,55 @@ def connect_dask(address: str) -> Client:
     except (OSError, ValueError, TypeError) as exc:  # TimeoutError is an OSError
         reason = " ".join(str(exc).split()) or type(exc).__name__
         fail(f"--dask {address}: cannot reach the Dask scheduler ({reason})")
+
+
+# --------------------------------------------------------------------------
+# mentions
+# --------------------------------------------------------------------------
+
+
+@app.command("mentions")
+def mentions_cmd(
+    paths: Annotated[list[str], typer.Argument(metavar="PATH", help="Text files, or - for standard input.")],
+    min_score: Annotated[
+        float | None,
+        typer.Option(
+            "--min-score", min=0, max=100, help=f"Report mentions scoring at least N (default {DEFAULT_MIN_SCORE:g})."
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON: the mentions (with several files, per file).")
+    ] = False,
+) -> None:
+    """Every name in a text: its entity, score and reason, as `lookup` gives the span.
+
+    Offsets count characters of the text as read (UTF-8, or UTF-16 with a byte-order mark; the
+    byte-order mark is not counted).
+    Nothing is written.  Exit code 1 if no file holds a mention.
+    """
+    # every file is read first: a bad one is reported before any output
+    texts = [(p, formats.decode_utf8(sys.stdin.buffer.read(), "<stdin>") if p == "-" else formats.read_text(p))
+             for p in dict.fromkeys(paths)]
+    with open_glossary() as g:
+        found = [(p, g.find_mentions(text, min_score=min_score)) for p, text in texts]
+    single = len(found) == 1
+    if as_json:
+        if single:
+            print_json([m.as_dict() for m in found[0][1]])
+        else:
+            print_json([{"path": p, "mentions": [m.as_dict() for m in ms]} for p, ms in found])
+    else:
+        for p, ms in found:
+            if not ms:
+                err.print(f"glossary: no mention in {'standard input' if p == '-' else p}", markup=False)
+                continue
+            table = Table("at", "surface", "english", "arabic", "score", "reason", title=None if single else p)
+            for m in ms:
+                reason = m.reason + (", ambiguous" if m.ambiguous else "")
+                table.add_row(f"{m.start}-{m.end}", m.surface, m.english, m.arabic, f"{m.score:.1f}", reason)
+            out.print(table)
+    if not any(ms for _, ms in found):
+        raise typer.Exit(1)
 
 
 # --------------------------------------------------------------------------
