@@ -78,11 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     start = time.perf_counter()
     corpus = rb.read_anercorp(shared / rb.ANER)
-    gold: dict[str, str] = {}
-    for x in corpus.gold:
-        gold.setdefault(x.text, rb.KIND_OF_TAG.get(x.tag, "other"))
+    gold = rb.gold_strings(corpus)
     wikidata = rb.read_tsv(shared / rb.NAMES)
-    dev = [(r["query"].strip(), r["expected_english"].strip()) for r in rb.read_tsv(shared / rb.DEV)]
+    dev = rb.dev_rows(shared)
     held = rb.held_out_rows(shared, wikidata, dev)
     sents = rb.seed_sentences()
     cases = {"dev": rb.single_cases(dev, sents, rb.SEED), "held_out": rb.single_cases(held, sents, rb.SEED + 1)}

@@ -385,6 +385,19 @@ def add_gold(g: Glossary, gold: dict[str, str], tsv: Path, curated: bool) -> dic
     return {"how": "add", "skipped": skipped}
 
 
+def gold_strings(corpus: Corpus) -> dict[str, str]:
+    """Each distinct gold string of the corpus with its kind (the first tag it carries)."""
+    gold: dict[str, str] = {}
+    for x in corpus.gold:
+        gold.setdefault(x.text, KIND_OF_TAG.get(x.tag, "other"))
+    return gold
+
+
+def dev_rows(shared: Path) -> list[tuple[str, str]]:
+    """``variants-dev.tsv`` as (query, expected English)."""
+    return [(r["query"].strip(), r["expected_english"].strip()) for r in read_tsv(shared / DEV)]
+
+
 def write_gold_tsv(gold: dict[str, str], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\", lineterminator="\n")
@@ -552,9 +565,7 @@ def worker(shared: Path, tmp: Path, src: Path, repeat: int) -> dict[str, Any]:
     result: dict[str, Any] = {"glossary_module": str(where), "fit_kernel": kernel,
                               "import_file_curated": "curated" in inspect.signature(Glossary.import_file).parameters}
     corpus = read_anercorp(shared / ANER)
-    gold: dict[str, str] = {}  # distinct gold string -> kind
-    for x in corpus.gold:
-        gold.setdefault(x.text, KIND_OF_TAG.get(x.tag, "other"))
+    gold = gold_strings(corpus)
     gold_tsv = tmp / "gold.tsv"
     write_gold_tsv(gold, gold_tsv)
     wikidata = read_tsv(shared / NAMES)
@@ -586,7 +597,7 @@ def worker(shared: Path, tmp: Path, src: Path, repeat: int) -> dict[str, Any]:
     result["anercorp"] = part1
 
     # 2. spellings not stored, in running text
-    dev = [(r["query"].strip(), r["expected_english"].strip()) for r in read_tsv(shared / DEV)]
+    dev = dev_rows(shared)
     held = held_out_rows(shared, wikidata, dev)
     sents = seed_sentences()
     dev_single = single_cases(dev, sents, SEED)
