@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from glossary.cli._base import EMPTY_STORE_HINT
+
 
 def test_lookup_on_the_default_store_from_another_directory(cli) -> None:
     result = cli("lookup", "بيونج يانج")
@@ -49,9 +51,25 @@ def test_lookup_prefix_finds_a_name_before_it_is_finished(cli) -> None:
 
 
 def test_empty_explicit_store_hints_at_init(cli, tmp_path: Path) -> None:
-    result = cli("--db", str(tmp_path / "new.db"), "lookup", "بوتين")
+    """A store made without --defaults finds nothing; every command that finds nothing says why."""
+    db = str(tmp_path / "new.db")
+    result = cli("--db", db, "lookup", "بوتين")
     assert result.returncode == 1
     assert "glossary init --defaults" in result.stderr
+    article = tmp_path / "a.txt"
+    article.write_text("وقال بوتين إن بيونج يانج حليف\n", encoding="utf-8")
+    result = cli("--db", db, "mentions", str(article))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"glossary: no mention in {article}{EMPTY_STORE_HINT}"
+    result = cli("--db", db, "normalize", str(article), "--out-dir", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == f"glossary: no mention found{EMPTY_STORE_HINT}"
+    assert (tmp_path / "out" / "a.txt").read_bytes() == article.read_bytes()
+    # a store with names that finds nothing in a text has nothing to hint
+    result = cli("mentions", "-", input="ذهب إلى السوق\n")
+    assert result.returncode == 1 and "init --defaults" not in result.stderr
+    result = cli("normalize", "-", input="ذهب إلى السوق\n")
+    assert result.returncode == 0 and result.stderr == ""
 
 
 def test_init_add_show_stats_with_db_option(cli, tmp_path: Path) -> None:

@@ -178,6 +178,16 @@ def open_glossary() -> Glossary:
     return Glossary.open(state.db)
 
 
+#: Said after "nothing found" when the store has no entity (a store made with ``init`` without ``--defaults``).
+EMPTY_STORE_HINT = " (the store is empty: run `glossary init --defaults` to load the bundled glossary)"
+
+
+def empty_store_hint(g: Glossary) -> str:
+    """:data:`EMPTY_STORE_HINT` if ``g`` holds no entity, else nothing (asked only once nothing was found:
+    counting a store of a million names takes a while)."""
+    return EMPTY_STORE_HINT if g.stats()["entities"] == 0 else ""
+
+
 #: Messages of one kind shown before the rest are only counted (``--verbose`` shows every one).
 FEW = 3
 #: ``path:line: `` (after an optional ``skipped ``) at the start of a message: where, not what.

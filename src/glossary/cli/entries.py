@@ -23,6 +23,7 @@ from ._base import (
     app,
     check_quiet_verbose,
     check_store_folder,
+    empty_store_hint,
     err,
     fail,
     id_argument,
@@ -78,8 +79,7 @@ def lookup(
                 found.append((q, g.prefix(q, limit) if prefix else g.lookup(q, limit=limit, min_score=min_score)))
             except InputError as exc:  # a query too long: say which one
                 raise InputError(exc.reason, where, line) from None
-        # (counting a store of a million names takes a while: only when a query found nothing)
-        empty = any(not m for _, m in found) and g.stats()["entities"] == 0
+        hint = empty_store_hint(g) if any(not m for _, m in found) else ""
     if as_json:
         if single:
             print_json([m.as_dict() for m in found[0][1]])
@@ -92,7 +92,6 @@ def lookup(
                 table.add_row(str(m.entity_id), m.english, m.arabic, m.kind, m.matched, f"{m.score:.1f}", m.reason)
             out.print(table)
         if not matches:
-            hint = " (the store is empty: run `glossary init --defaults` to load the bundled glossary)" if empty else ""
             err.print(f"glossary: no match for {q!r}{hint}", markup=False)
     if not found or any(not matches for _, matches in found):
         raise typer.Exit(1)

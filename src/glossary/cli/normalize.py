@@ -25,6 +25,7 @@ from ._base import (
     VerboseOpt,
     app,
     check_quiet_verbose,
+    empty_store_hint,
     err,
     fail,
     open_glossary,
@@ -162,6 +163,7 @@ def normalize_cmd(
                 workers=jobs, min_score=min_score, annotate=fmt or False, expand_aliases=expand_aliases,
                 suggest=suggest, keep_mentions=report is not None, progress=tick, client=client, resume=resume,
             )
+        hint = empty_store_hint(g) if not result.summary["mentions"] else ""
     except Exception as exc:
         from ..errors import GlossaryError
 
@@ -200,6 +202,8 @@ def normalize_cmd(
             f"{summary['mentions']} mentions" + (f", {skipped} already complete (skipped)" if skipped else ""),
             markup=False,
         )
+    if hint:
+        err.print(f"glossary: no mention found{hint}", markup=False)
     if errors:
         raise typer.Exit(2)
 
@@ -253,6 +257,7 @@ def mentions_cmd(
              for p in dict.fromkeys(paths)]
     with open_glossary() as g:
         found = [(p, g.find_mentions(text, min_score=min_score)) for p, text in texts]
+        hint = empty_store_hint(g) if not all(ms for _, ms in found) else ""
     single = len(found) == 1
     if as_json:
         if single:
@@ -262,7 +267,7 @@ def mentions_cmd(
     else:
         for p, ms in found:
             if not ms:
-                err.print(f"glossary: no mention in {'standard input' if p == '-' else p}", markup=False)
+                err.print(f"glossary: no mention in {'standard input' if p == '-' else p}{hint}", markup=False)
                 continue
             table = Table("at", "surface", "english", "arabic", "score", "reason", title=None if single else p)
             for m in ms:
