@@ -248,6 +248,48 @@ def test_bulk_common_word_inside_a_stored_longer_name(tmp_path: Path) -> None:
     g.close()
 
 
+def test_function_words_are_no_respelling_of_a_name(tmp_path: Path, bundled: Glossary) -> None:
+    """ما إن ("as soon as") sounds like معن (Ma'an, a Wikidata name): written apart, two function words
+    are not a respelling of it, and a batch run leaves the sentence alone.  A function word a longer
+    name writes (عبد الله، علي) still belongs to it when another word is respelled."""
+    g = Glossary.open(tmp_path / "x.db")
+    row = tmp_path / "maan.tsv"  # the row of shared/data/names/wikidata-names-ar-en.tsv, unchanged
+    row.write_text("english\tarabic\tfrequency\nma'an\tمعن\t1\n", encoding="utf-8")
+    quiet_import(g, row)
+    assert min(zipf("ما"), zipf("إن")) >= FUNCTION_ZIPF
+    assert g.lookup("ما إن")[0].english == "ma'an"  # a lookup of the two words still answers
+    text = "وما إن وصل الوفد حتى بدأت المحادثات"
+    assert g.find_mentions(text) == []
+    assert g.normalize_text(text).text == text
+    g.close()
+    for text, surface, english in (
+        ("وقال عبد الله اوغلان إن", "عبد الله اوغلان", "Abdullah Öcalan"),
+        ("وقال علي خامنائي إن", "علي خامنائي", "Ali Khamenei"),
+    ):
+        (m,) = bundled.find_mentions(text)
+        assert (m.surface, m.english, m.score) == (surface, english, bundled.lookup(surface)[0].score)
+        assert m.score < 100
+
+
+def test_a_common_word_is_not_a_proclitic_and_a_name(tmp_path: Path) -> None:
+    """بيان ("statement") is not ب + يان (Ian), even for a curated يان: a word commoner as written than
+    its core is that word.  The name behind a proclitic is found where the word is not one."""
+    g = Glossary.open(tmp_path / "x.db")
+    row = tmp_path / "ian.tsv"  # the row of shared/data/names/wikidata-names-ar-en.tsv, unchanged
+    row.write_text("english\tarabic\tfrequency\nian\tيان\t126\n", encoding="utf-8")
+    quiet_import(g, row, curated=True)
+    assert zipf("بيان") >= COMMON_ZIPF and zipf("بيان") > zipf("يان")
+    text = "وقال المتحدث في بيان صدر أمس إن الحكومة مستعدة"
+    assert g.find_mentions(text) == []
+    assert g.normalize_text(text).text == text
+    (m,) = g.find_mentions("وقال يان إن الحكومة مستعدة")
+    assert (m.surface, m.english) == ("يان", "ian")
+    assert zipf("ويان") < COMMON_ZIPF
+    (m,) = g.find_mentions("والتقى الوزير ويان أمس")
+    assert (m.prefix, m.surface, m.english) == ("و", "يان", "ian")
+    g.close()
+
+
 def test_bulk_common_word_next_to_an_accepted_name(tmp_path: Path) -> None:
     g = Glossary.open(tmp_path / "x.db")
     quiet_import(g, SAMPLE, skip_bad_rows=True)  # ashraf أشرف, in bulk

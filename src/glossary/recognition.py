@@ -67,6 +67,9 @@ mention of one word standing alone needs evidence:
   the commonest nouns and verbs) is not a name on its own; a spelling from a
   bulk import (``curated`` false) must not be a common word
   (:data:`~glossary.common_words.COMMON_ZIPF`) either;
+* a word behind a proclitic that is commoner as written than its core (with the article
+  the core has: بالقاهرة, القاهرة) is that word, whoever stored the name: بيان "statement"
+  is not ب + يان (Ian);
 * a definite nisba word (ال…ي، ال…ية: الدولية، المصري) right after a definite word is an
   adjective agreeing with it (المنظمة الدولية، الحكومة المصرية), not a name;
 * a title before it (:data:`TITLES`: الرئيس، وزير، الزعيم …) rescues a common word
@@ -95,7 +98,9 @@ mention of one word standing alone needs evidence:
   behind a proclitic, only when the word as written is rarer than its core (ولندن, not
   وصل "arrived" as و + صل).
 
-Names of two or more words need no more evidence.  A span two entities match
+Names of two or more words need no more evidence, except that a function word in a
+respelled one counts only as the name writes it (عبد الله in عبد الله اوغلان; ما إن
+"as soon as" is no respelling of معن Ma'an).  A span two entities match
 equally well (the same score) is reported ``ambiguous``, for the entity ``lookup``
 puts first, and never rewritten.
 
@@ -285,6 +290,7 @@ def _analyze(word: str) -> _Word:
     readings: list[_Reading] = []
     # the letters of a written prefix, as the text writes them (marks inside skipped)
     stripped = "".join(ch for ch in word if ch not in _MARKS)
+    own_al = own_alef_lam(stripped)
     for written in _PREFIXES:
         if written and not (norm.startswith(written) and stripped.startswith(written)):
             continue
@@ -301,13 +307,12 @@ def _analyze(word: str) -> _Word:
             readings.append(_reading(_letters_offset(word, len(cp)), whole, cp, "ال" + core, core_zipf))
         else:
             k = keys if not written else token_keys(core)
-            own = own_alef_lam(stripped[len(written):])
+            own = own_alef_lam(stripped[len(written):]) if written else own_al
             readings.append(_Reading(whole, whole, cp, False, core, core_zipf, k.sk, k.pk, own))
             if cp.endswith("ل") and core.startswith("ل") and len(core) > 3:
                 # للجنة = ل + اللجنة (the article's alef and one lam are not written)
                 readings.append(_reading(_letters_offset(word, len(cp)), whole, cp, "ال" + core, core_zipf))
     common = max([z, *(r.zipf for r in readings)])
-    own_al = own_alef_lam(stripped)
     stripped_article = None if own_al else strip_article(norm)
     bare = None
     if stripped_article is not None:
@@ -887,7 +892,27 @@ class Recognizer:
             for c in alone:
                 out.append(_Candidate(i, i, c.skip, c.prefix, c.info, c.name, c.needs_context, ties=c.ties))
         # a respelling nobody stored of a spelling found only as stored (the bundled news lists)
-        return [c for c in out if c.info.stored or c.name is None or c.name.alone != "stored"]
+        return [
+            c for c in out
+            if (c.info.stored or c.name is None or c.name.alone != "stored")
+            and (c.first == c.last or c.info.stored or self._function_words_kept(c, words))
+        ]
+
+    @staticmethod
+    def _function_words_kept(c: _Candidate, words: list[_Word]) -> bool:
+        """Is every function word of a respelled name of several words a word of the name as stored?
+
+        A word as common as في، من، إن، على (:data:`~glossary.common_words.FUNCTION_ZIPF`) is never a
+        name alone; in a longer name it counts only as the name writes it (عبد الله أوجلان), never as a
+        respelling of one of its words: على شن is not Ella Chen, فإن رئيس not Anne Rice.
+        """
+        if c.name is None:
+            return True
+        own = set(c.name.norm.split())
+        first = _reading_at(words[c.first], c.skip)
+        span = [(first.query, first.zipf) if first is not None else (words[c.first].norm, words[c.first].zipf)]
+        span += [(w.norm, w.zipf) for w in words[c.first + 1 : c.last + 1]]
+        return all(z < FUNCTION_ZIPF or q in own for q, z in span)
 
     def _resolve(
         self, alone: list[_Candidate], token: str, w: _Word, floor: float, titled: bool
@@ -1108,6 +1133,11 @@ class Recognizer:
         reading_zipf = w.zipf if reading is None else reading.zipf
         common = max(w.zipf, reading_zipf)
         if common >= FUNCTION_ZIPF:
+            return False
+        # a common word commoner than its core (with the article it has: بالقاهرة, القاهرة) is that
+        # word: بيان "statement" is not ب + يان, كنت "I was" not ك + نت
+        core_zipf = max(reading_zipf, word_zipf(reading.query)) if skip and reading is not None else common
+        if w.zipf >= COMMON_ZIPF and w.zipf > core_zipf:
             return False
         if curated or common < COMMON_ZIPF:
             return True
