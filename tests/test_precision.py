@@ -290,6 +290,23 @@ def test_a_common_word_is_not_a_proclitic_and_a_name(tmp_path: Path) -> None:
     g.close()
 
 
+def test_second_word_respelled_beyond_its_skeleton_in_a_sentence(tmp_path: Path) -> None:
+    """ماثيس for a stored ماتيس (ث for ت: another consonant skeleton) after the name's first word as stored:
+    the two words are the name, found in a sentence as lookup finds them, with lookup's score."""
+    g = Glossary.open(tmp_path / "x.db")
+    g.add("James Mattis", "جيمس ماتيس", kind="person")
+    (hit,) = g.lookup("جيمس ماثيس")
+    assert hit.english == "James Mattis" and DEFAULT_MIN_SCORE <= hit.score < 100
+    (m,) = g.find_mentions("وقال وزير الدفاع جيمس ماثيس إن بلاده مستعدة")
+    assert (m.surface, m.english, m.score) == ("جيمس ماثيس", "James Mattis", hit.score)
+    (m,) = g.find_mentions("والتقى الوزير بجيمس ماثيس أمس")
+    assert (m.prefix, m.surface, m.english) == ("ب", "جيمس ماثيس", "James Mattis")
+    # another surname after the same first name is not this name
+    assert g.lookup("جيمس هيتفيلد") == []
+    assert g.find_mentions("وقال جيمس هيتفيلد إن الفرقة مستعدة") == []
+    g.close()
+
+
 def test_bulk_common_word_next_to_an_accepted_name(tmp_path: Path) -> None:
     g = Glossary.open(tmp_path / "x.db")
     quiet_import(g, SAMPLE, skip_bad_rows=True)  # ashraf أشرف, in bulk

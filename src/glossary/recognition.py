@@ -43,7 +43,9 @@ Candidates come from keys, never from a search per word
   one must keep its phonetic key, an uncommon word may carry an article its
   stored word lacks (الأرقم نجاتي), names of three words or more may have one word
   respelled beyond recognition, and a two-word name whose first word is (لودويج
-  تشارلز for لودفيغ تشارلز) is found from its second;
+  تشارلز for لودفيغ تشارلز) is found from its second; one whose first word is as
+  stored and whose second, a rare word that looks like a name, is respelled beyond
+  its skeleton (جيمس ماثيس for جيمس ماتيس) is looked up whole;
 * **spacing**: one word spelling a stored name of two (بيونغيانغ), two words
   spelling a stored name of one;
 * a word stored nowhere is a candidate only when it is *rare* (not a common
@@ -859,6 +861,8 @@ class Recognizer:
                             and join(i)
                         ):
                             out.extend(self._multi_candidates(text, spans, words, join, i, r, floor))
+                        elif nxt.rare and nxt.lang == "ar" and join(i) and self._namelike(nxt.norm):
+                            out.extend(self._first_candidates(i, r, nxt, floor))
                 # two rare words spelling a stored name of one (بيونغ يانغ / بيونغيانغ)
                 nxt = words[i + 1]
                 if w.rare and nxt.rare and w.lang == "ar" and nxt.lang == "ar" and join(i):
@@ -1078,6 +1082,17 @@ class Recognizer:
             if res is not None and res[0].entity_id in {nm.entity_id for nm, _ in names}:
                 out.append(_Candidate(i, last, r.skip, r.prefix, res[0], res[1]))
         return out
+
+    def _first_candidates(self, i: int, r: _Reading, nxt: _Word, floor: float) -> list[_Candidate]:
+        """A two-word name whose first word is reading ``r`` as stored and whose second (``nxt``, rare) is
+        respelled beyond its skeleton (هوبر كولر for a stored هوبر كوهلر): the lookup of the two decides."""
+        res = self._info_of_hits(self._search(_lookup_text(r, (nxt,)), floor))
+        if res is None or res[1] is None:
+            return []
+        stored = res[1].norm.split()
+        if len(stored) != 2 or stored[0] != r.query:
+            return []
+        return [_Candidate(i, i + 1, r.skip, r.prefix, res[0], res[1])]
 
     def _second_candidates(
         self, text: str, spans: list[tuple[int, int]], words: list[_Word], i: int, floor: float
