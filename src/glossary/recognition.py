@@ -44,8 +44,8 @@ Candidates come from keys, never from a search per word
   stored word lacks (الأرقم نجاتي), names of three words or more may have one word
   respelled beyond recognition, and a two-word name whose first word is (لودويج
   تشارلز for لودفيغ تشارلز) is found from its second; one whose first word is as
-  stored and whose second, a rare word that looks like a name, is respelled beyond
-  its skeleton (جيمس ماثيس for جيمس ماتيس) is looked up whole;
+  stored (and no function word) and whose second, a rare word that looks like a name,
+  is respelled beyond its skeleton (جيمس ماثيس for جيمس ماتيس) is looked up whole;
 * **spacing**: one word spelling a stored name of two (بيونغيانغ), two words
   spelling a stored name of one;
 * a word stored nowhere is a candidate only when it is *rare* (not a common
@@ -485,6 +485,8 @@ class Recognizer:
         self._pairs: dict[tuple[str, str], bool] = {}  # two words: do they spell a stored one-word name?
         # (first word, second word, threshold) -> two-word names found with the first word respelled
         self._second_cache: dict[tuple[str, str, float], list[tuple[int, str, MentionInfo, NameRow | None]]] = {}
+        # ... and with the second respelled beyond its skeleton (see _first_candidates): its lookup, if one
+        self._first_cache: dict[tuple[str, str, float], tuple[MentionInfo, NameRow | None] | None] = {}
         self._looks: Any = None
         self._likeness: dict[str, float] = {}  # word -> looks_like_a_name (the guard asks again per reading)
         self._settled_info: dict[tuple[str, str], MentionInfo] = {}  # (spelling, surface) -> see _settled
@@ -722,6 +724,7 @@ class Recognizer:
         self._ties.clear()
         self._pairs.clear()
         self._second_cache.clear()
+        self._first_cache.clear()
         self._likeness.clear()
         self._settled_info.clear()
 
@@ -861,7 +864,10 @@ class Recognizer:
                             and join(i)
                         ):
                             out.extend(self._multi_candidates(text, spans, words, join, i, r, floor))
-                        elif nxt.rare and nxt.lang == "ar" and join(i) and self._namelike(nxt.norm):
+                        elif (
+                            nxt.rare and nxt.lang == "ar" and r.zipf < FUNCTION_ZIPF and join(i)
+                            and self._namelike(nxt.norm)
+                        ):
                             out.extend(self._first_candidates(i, r, nxt, floor))
                 # two rare words spelling a stored name of one (بيونغ يانغ / بيونغيانغ)
                 nxt = words[i + 1]
@@ -1085,14 +1091,16 @@ class Recognizer:
 
     def _first_candidates(self, i: int, r: _Reading, nxt: _Word, floor: float) -> list[_Candidate]:
         """A two-word name whose first word is reading ``r`` as stored and whose second (``nxt``, rare) is
-        respelled beyond its skeleton (هوبر كولر for a stored هوبر كوهلر): the lookup of the two decides."""
-        res = self._info_of_hits(self._search(_lookup_text(r, (nxt,)), floor))
-        if res is None or res[1] is None:
-            return []
-        stored = res[1].norm.split()
-        if len(stored) != 2 or stored[0] != r.query:
-            return []
-        return [_Candidate(i, i + 1, r.skip, r.prefix, res[0], res[1])]
+        respelled beyond its skeleton (جيمس ماثيس for a stored جيمس ماتيس): the lookup of the two decides.
+        (Asked only when ``nxt`` looks like a name and ``r`` is no function word: في، من، قال start a few
+        stored names and precede many rare words.)"""
+        key = (r.query, nxt.norm, floor)
+        if key not in self._first_cache:
+            res = self._info_of_hits(self._search(_lookup_text(r, (nxt,)), floor))
+            stored = res[1].norm.split() if res is not None and res[1] is not None else []
+            self._first_cache[key] = res if len(stored) == 2 and stored[0] == r.query else None
+        found = self._first_cache[key]
+        return [] if found is None else [_Candidate(i, i + 1, r.skip, r.prefix, found[0], found[1])]
 
     def _second_candidates(
         self, text: str, spans: list[tuple[int, int]], words: list[_Word], i: int, floor: float
