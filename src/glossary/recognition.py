@@ -326,9 +326,11 @@ def _analyze(word: str) -> _Word:
     )
 
 
-def _reading_at(w: _Word, skip: int) -> _Reading | None:
-    """The reading of ``w`` whose mention starts ``skip`` characters in (its prefix, with or without the article)."""
-    return next((r for r in w.readings if skip in (r.skip, r.skip_all)), None)
+def _reading_at(w: _Word, skip: int) -> _Reading:
+    """The reading of ``w`` whose mention starts ``skip`` characters in (its prefix, with or without the
+    article); the word as written if none does."""
+    found = next((r for r in w.readings if skip in (r.skip, r.skip_all)), None)
+    return found if found is not None else _Reading(0, 0, "", False, w.norm, w.zipf, w.sk, w.pk, w.own_al)
 
 
 def _as_written(norm: str, own_al: bool) -> str:
@@ -920,8 +922,7 @@ class Recognizer:
             return True
         own = set(c.name.norm.split())
         first = _reading_at(words[c.first], c.skip)
-        span = [(first.query, first.zipf) if first is not None else (words[c.first].norm, words[c.first].zipf)]
-        span += [(w.norm, w.zipf) for w in words[c.first + 1 : c.last + 1]]
+        span = [(first.query, first.zipf), *((w.norm, w.zipf) for w in words[c.first + 1 : c.last + 1])]
         return all(z < FUNCTION_ZIPF or q in own for q, z in span)
 
     def _resolve(
@@ -1153,20 +1154,17 @@ class Recognizer:
         """:meth:`_alone_ok` of an Arabic word read from ``skip`` on, by how common it is (and how
         common in English the names of the ``entities`` it may be are)."""
         reading = _reading_at(w, skip)
-        reading_zipf = w.zipf if reading is None else reading.zipf
-        common = max(w.zipf, reading_zipf)
+        query = reading.query
+        common = max(w.zipf, reading.zipf)
         if common >= FUNCTION_ZIPF:
             return False
         # a common word commoner than its core (with the article it has: بالقاهرة, القاهرة) is that
         # word: بيان "statement" is not ب + يان, كنت "I was" not ك + نت
-        core_zipf = max(reading_zipf, word_zipf(reading.query)) if skip and reading is not None else common
-        if w.zipf >= COMMON_ZIPF and w.zipf > core_zipf:
+        if skip and w.zipf >= COMMON_ZIPF and w.zipf > max(reading.zipf, word_zipf(query)):
             return False
         if curated or common < COMMON_ZIPF:
             return True
-        query = w.norm if reading is None else reading.query
-        own_al = reading is not None and reading.own_al
-        if (skip == 0 or w.zipf <= reading_zipf) and not _inflects(query, own_al) and any(
+        if (skip == 0 or w.zipf <= reading.zipf) and not _inflects(query, reading.own_al) and any(
             english_zipf(e) >= common - NAME_ZIPF_GAP for e in self._english_of(entities)
         ):
             # common because it is the name: an English name of it nearly as common in English
@@ -1320,9 +1318,7 @@ class Recognizer:
         if i == 0 or i - 1 in taken or not words[i - 1].title or not _joinable(text[spans[i - 1][1] : spans[i][0]]):
             return False
         # a title is followed by a name or by a noun (رئيس الوزراء، وزير الخارجية): the word must look like a name
-        reading = _reading_at(words[i], c.skip)
-        query = words[i].norm if reading is None else reading.query
-        return self._namelike(query)
+        return self._namelike(_reading_at(words[i], c.skip).query)
 
     # ------------------------------------------------------------------ rewriting
     def normalize(
