@@ -291,7 +291,7 @@ def _analyze(word: str) -> _Word:
         return _Word(norm, lang, z, [reading], keys.sk, keys.pk, True, True)
     readings: list[_Reading] = []
     # the letters of a written prefix, as the text writes them (marks inside skipped)
-    stripped = "".join(ch for ch in word if ch not in _MARKS)
+    stripped = _unmarked(word)
     own_al = own_alef_lam(stripped)
     for written in _PREFIXES:
         if written and not (norm.startswith(written) and stripped.startswith(written)):
@@ -331,6 +331,18 @@ def _reading_at(w: _Word, skip: int) -> _Reading:
     article); the word as written if none does."""
     found = next((r for r in w.readings if skip in (r.skip, r.skip_all)), None)
     return found if found is not None else _Reading(0, 0, "", False, w.norm, w.zipf, w.sk, w.pk, w.own_al)
+
+
+def _commoner_as_written(w: _Word, reading: _Reading) -> bool:
+    """Is a word read behind a proclitic a common word commoner as written than its core (counted with
+    the article it has: بالقاهرة against القاهرة)?  Then it is that word: بيان "statement" is not ب + يان,
+    كنت "I was" not ك + نت."""
+    return w.zipf >= COMMON_ZIPF and w.zipf > max(reading.zipf, word_zipf(reading.query))
+
+
+def _unmarked(text: str) -> str:
+    """Text as written, without its marks (diacritics, tatweel, invisible characters)."""
+    return "".join(ch for ch in text if ch not in _MARKS)
 
 
 def _as_written(norm: str, own_al: bool) -> str:
@@ -907,23 +919,34 @@ class Recognizer:
         return [
             c for c in out
             if (c.info.stored or c.name is None or c.name.alone != "stored")
-            and (c.first == c.last or c.info.stored or self._function_words_kept(c, words))
+            and (c.first == c.last or self._words_kept(c, text, spans, words))
         ]
 
     @staticmethod
-    def _function_words_kept(c: _Candidate, words: list[_Word]) -> bool:
-        """Is every function word of a respelled name of several words a word of the name as stored?
+    def _words_kept(c: _Candidate, text: str, spans: list[tuple[int, int]], words: list[_Word]) -> bool:
+        """May the words of a candidate of several words be read as that name?
 
-        A word as common as في، من، إن، على (:data:`~glossary.common_words.FUNCTION_ZIPF`) is never a
-        name alone; in a longer name it counts only as the name writes it (عبد الله أوجلان), never as a
-        respelling of one of its words: على شن is not Ella Chen, فإن رئيس not Anne Rice.
+        * Its first word behind a proclitic is not a common word commoner as written than its core
+          (:func:`_commoner_as_written`): فتنة بين is not ف + Tony Benn, as بيان alone is not ب + Ian.
+        * In a respelled name, every function word (في، من، إن، على: Zipf
+          :data:`~glossary.common_words.FUNCTION_ZIPF` or more, never a name alone) is a word of the
+          name as stored, written with the same letters (the hamza and the final ى told apart, only
+          marks dropped): عبد الله اوغلان keeps الله, but على شن is not Ella Chen (علي), فإن رئيس not
+          Anne Rice (آن) and أي لاعب من not Lee Tae-min (إي تاي من).
         """
-        if c.name is None:
-            return True
-        own = set(c.name.norm.split())
         first = _reading_at(words[c.first], c.skip)
-        span = [(first.query, first.zipf), *((w.norm, w.zipf) for w in words[c.first + 1 : c.last + 1])]
-        return all(z < FUNCTION_ZIPF or q in own for q, z in span)
+        if c.skip and _commoner_as_written(words[c.first], first):
+            return False
+        if c.info.stored or c.name is None:
+            return True
+        own = {_unmarked(w) for w in _WORD_RE.findall(c.name.text)}
+        for k in range(c.first, c.last + 1):
+            zipf = first.zipf if k == c.first else words[k].zipf
+            if zipf >= FUNCTION_ZIPF:
+                start = spans[k][0] + (c.skip if k == c.first else 0)
+                if _unmarked(text[start : spans[k][1]]) not in own:
+                    return False
+        return True
 
     def _resolve(
         self, alone: list[_Candidate], token: str, w: _Word, floor: float, titled: bool
@@ -1158,9 +1181,7 @@ class Recognizer:
         common = max(w.zipf, reading.zipf)
         if common >= FUNCTION_ZIPF:
             return False
-        # a common word commoner than its core (with the article it has: بالقاهرة, القاهرة) is that
-        # word: بيان "statement" is not ب + يان, كنت "I was" not ك + نت
-        if skip and w.zipf >= COMMON_ZIPF and w.zipf > max(reading.zipf, word_zipf(query)):
+        if skip and _commoner_as_written(w, reading):
             return False
         if curated or common < COMMON_ZIPF:
             return True
@@ -1379,7 +1400,7 @@ class Recognizer:
         ):
             return surface  # a longer wording holding the name as written (وكالة سبوتنيك)
         out = _keep_separators(surface, target)
-        if "".join(ch for ch in surface if ch not in _MARKS) == out:
+        if _unmarked(surface) == out:
             return surface  # the house spelling with marks on it: the marks stay
         return out
 
