@@ -304,6 +304,32 @@ def test_names_holding_function_words_written_as_stored(bundled: Glossary) -> No
         (m,) = bundled.find_mentions(text)
         assert (m.prefix, m.surface, m.english) == (prefix, surface, english)
 
+#: Sentences of the gold-annotated news (shared/bench/anercorp-test.txt) with a place's nisba adjective,
+#: which sounds like the place (a lookup of the word alone answers it) and is "the Czech", not Czechia.
+PLACE_ADJECTIVES = (
+    ("خاصة كافلنيكوف علي التشيكي دانيا لفاتشيك", "التشيكي", "Czechia"),
+    ("والرئيس الإندونيسي سوسيلو بامبانغ يودويونو", "الإندونيسي", "Indonesia"),
+    ("المستشار الحالي للرئيس السريلانكي ماهيندا راجاباكسي", "السريلانكي", "Sri Lanka"),
+    ("ببرشلونة ، يتدرب علي يد مدرب ارجنتيني", "ارجنتيني", "Argentina"),
+    ("اللاعبون العرب بحاجة للدعم المالي والفني", "المالي", "Mali"),
+)
+
+
+@pytest.mark.parametrize(("sentence", "word", "place"), PLACE_ADJECTIVES)
+def test_a_places_adjective_is_not_the_place(bundled: Glossary, sentence: str, word: str, place: str) -> None:
+    assert bundled.lookup(word)[0].english == place
+    assert place not in {m.english for m in bundled.find_mentions(sentence)}
+    assert word in bundled.normalize_text(sentence, min_score=0).text.split()  # not rewritten, at any score
+
+
+def test_places_ending_in_ya_are_still_places(bundled: Glossary) -> None:
+    """The places themselves, and a respelled place whose own name ends in ي (هلسينكي), are found."""
+    text = "زار إندونيسيا وسريلانكا والأرجنتين ومالي ثم وصل إلى هلسينكي"
+    found = [(m.surface, m.english) for m in bundled.find_mentions(text)]
+    assert found == [("إندونيسيا", "Indonesia"), ("سريلانكا", "Sri Lanka"), ("الأرجنتين", "Argentina"),
+                     ("مالي", "Mali"), ("هلسينكي", "Helsinki")]
+
+
 def test_a_common_word_is_not_a_proclitic_and_a_name(tmp_path: Path) -> None:
     """بيان ("statement") is not ب + يان (Ian), even for a curated يان: a word commoner as written than
     its core is that word.  The name behind a proclitic is found where the word is not one."""

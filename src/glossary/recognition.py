@@ -74,6 +74,9 @@ mention of one word standing alone needs evidence:
   is not ب + يان (Ian);
 * a definite nisba word (ال…ي، ال…ية: الدولية، المصري) right after a definite word is an
   adjective agreeing with it (المنظمة الدولية، الحكومة المصرية), not a name;
+* a word not stored that is a place's name with the nisba ending (التشيكي، سريلانكي from التشيك،
+  سريلانكا), or a place stored without the article written with it and its own final ي (المالي),
+  is the place's adjective, not the place (``Recognizer._place_adjective``);
 * a title before it (:data:`TITLES`: الرئيس، وزير، الزعيم …) rescues a common word
   from a bulk import, if its letters look like a name's (:mod:`glossary.name_likeness`:
   رئيس الوزراء is no name);
@@ -101,8 +104,10 @@ mention of one word standing alone needs evidence:
   وصل "arrived" as و + صل).
 
 Names of two or more words need no more evidence, except that a function word in a
-respelled one counts only as the name writes it (عبد الله in عبد الله اوغلان; ما إن
-"as soon as" is no respelling of معن Ma'an).  A span two entities match
+respelled one counts only written with the name's own letters (عبد الله in عبد الله اوغلان;
+ما إن "as soon as" is no respelling of معن Ma'an, فإن رئيس none of آن رايس Anne Rice), and
+that their first word behind a proclitic obeys the proclitic rule above (فتنة بين is not
+ف + توني بين Tony Benn).  A span two entities match
 equally well (the same score) is reported ``ambiguous``, for the entity ``lookup``
 puts first, and never rewritten.
 
@@ -1064,6 +1069,8 @@ class Recognizer:
         skip = r.skip
         if r.art and name is not None and not name.norm.startswith("ال"):
             skip = r.skip_all  # وال + عقاد: the article stays with the prefix
+        if not info.stored and info.kind == "place" and self._place_adjective(r.query, info.entity_id):
+            return
         c = _Candidate(0, 0, skip, r.prefix, info, name, ties=ties)
         ok = self._alone_ok(c, w, token)
         if ok is not False:
@@ -1073,6 +1080,26 @@ class Recognizer:
                 and (name is None or name.alone != "always")
             )
             out.append(c)
+
+    def _place_adjective(self, query: str, entity: int) -> bool:
+        """Is ``query`` (a word not stored) the nisba adjective of place ``entity`` rather than a spelling of it?
+
+        The adjective is the place's name with ي (ية) for its ending ا or يا, or after its last letter:
+        (ال)تشيكي from التشيك، إندونيسي from إندونيسيا، سريلانكي from سريلانكا، أرجنتيني from الأرجنتين.  It sounds
+        like the place (a lookup of it answers the place), and is "the Czech", not Czechia.  A place
+        stored without the article and written with it, with its own final ي, is the adjective too
+        (المالي: "the Malian", or "the financial", never Mali).
+        """
+        stem = query[:-2] if query.endswith("يه") else query[:-1] if query.endswith("ي") else ""
+        bare = strip_article(stem) or stem
+        if len(bare) < 2:
+            return False
+        forms = {bare, bare + "ا", bare + "يا"}
+        for text in self.spellings.get((entity, "ar"), ()):
+            norm = normalize(text, "ar")
+            if (strip_article(norm) or norm) in forms or (query.startswith("ال") and query[2:] == norm):
+                return True
+        return False
 
     def _multi_candidates(
         self, text: str, spans: list[tuple[int, int]], words: list[_Word], join: Callable[[int], bool],
