@@ -156,7 +156,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from . import name_likeness
 from .common_words import COMMON_ZIPF, FUNCTION_ZIPF, NAME_ZIPF_GAP, NAMELIKE_ZIPF, english_zipf
 from .common_words import zipf_normalized as word_zipf
-from .keys import own_alef_lam, strip_article, token_keys
+from .keys import alternate_spelling, deletions, own_alef_lam, strip_article, token_keys
 from .matching import ALIAS_FACTOR, SAME_SOUNDS_SCORE, Hit, Matcher, gc_paused, prefetch
 from .models import Mention, MentionInfo, NormalizeResult
 from .normalize import DIACRITICS, INVISIBLE, Lang, has_arabic, normalize
@@ -506,6 +506,8 @@ class Recognizer:
         self._second_cache: dict[tuple[str, str, float], list[tuple[int, str, MentionInfo, NameRow | None]]] = {}
         # ... and with the second respelled beyond its skeleton (see _first_candidates): its lookup, if one
         self._first_cache: dict[tuple[str, str, float], tuple[MentionInfo, NameRow | None] | None] = {}
+        #: first word -> the keys of the second words of the two-word names it starts (see _near_a_second)
+        self._seconds_near: dict[str, tuple[set[tuple[str, str]], set[str]]] = {}
         self._looks: Any = None
         self._likeness: dict[str, float] = {}  # word -> looks_like_a_name (the guard asks again per reading)
         self._settled_info: dict[tuple[str, str], MentionInfo] = {}  # (spelling, surface) -> see _settled
@@ -744,6 +746,7 @@ class Recognizer:
         self._pairs.clear()
         self._second_cache.clear()
         self._first_cache.clear()
+        self._seconds_near.clear()
         self._likeness.clear()
         self._settled_info.clear()
 
@@ -1147,11 +1150,55 @@ class Recognizer:
         stored names and precede many rare words.)"""
         key = (r.query, nxt.norm, floor)
         if key not in self._first_cache:
-            res = self._info_of_hits(self._search(_lookup_text(r, (nxt,)), floor))
-            stored = res[1].norm.split() if res is not None and res[1] is not None else []
-            self._first_cache[key] = res if len(stored) == 2 and stored[0] == r.query else None
+            res = None
+            if self._near_a_second(r, nxt):
+                res = self._info_of_hits(self._search(_lookup_text(r, (nxt,)), floor))
+                stored = res[1].norm.split() if res is not None and res[1] is not None else []
+                if len(stored) != 2 or stored[0] != r.query:
+                    res = None
+            self._first_cache[key] = res
         found = self._first_cache[key]
         return [] if found is None else [_Candidate(i, i + 1, r.skip, r.prefix, found[0], found[1])]
+
+    def _near_a_second(self, r: _Reading, nxt: _Word) -> bool:
+        """Is ``nxt`` a key neighbour of the second word of a stored two-word name whose first word is
+        ``r.query``: the same phonetic key or skeleton (the word, without its article, or with its
+        alternate letters: ش for س), or skeletons one edit apart -- the keys the matcher finds a word's
+        candidates by?  Only then can a lookup of the two words answer such a name, so only then is it
+        asked (a first name stores hundreds of surnames; most rare words after it are none of them)."""
+        near = self._seconds_near.get(r.query)
+        if near is None:
+            near = self._seconds_near[r.query] = self._keys_of_seconds(r)
+        sounds, edits = near
+        if not sounds:
+            return False
+        if nxt.sk in edits or any(d in edits for d in deletions(nxt.sk)):
+            return True
+        forms = [nxt.norm, strip_article(nxt.norm), alternate_spelling(nxt.norm)]
+        return any(
+            ("p", k.pk) in sounds or ("s", k.sk) in sounds for k in (token_keys(f) for f in forms if f)
+        )
+
+    def _keys_of_seconds(self, r: _Reading) -> tuple[set[tuple[str, str]], set[str]]:
+        """For :meth:`_near_a_second`: the phonetic keys and skeletons (and those of their alternate
+        spellings) of the second words of the two-word names stored with first word ``r.query``, and
+        their skeletons with and without each one symbol."""
+        sounds: set[tuple[str, str]] = set()
+        edits: set[str] = set()
+        for names in self._multi.get(r.sk, {}).get(2, {}).values():
+            for nm, keys in names:
+                words = nm.norm.split()
+                if len(words) != 2 or words[0] != r.query:
+                    continue
+                pk, sk = keys[1]
+                sounds.update((("p", pk), ("s", sk)))
+                edits.add(sk)
+                edits.update(deletions(sk))
+                alt = alternate_spelling(words[1])
+                if alt is not None:
+                    k = token_keys(alt)
+                    sounds.update((("p", k.pk), ("s", k.sk)))
+        return sounds, edits
 
     def _second_candidates(
         self, text: str, spans: list[tuple[int, int]], words: list[_Word], i: int, floor: float
