@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import shutil
+import unicodedata
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -303,6 +304,10 @@ def test_names_holding_function_words_written_as_stored(bundled: Glossary) -> No
     ):
         (m,) = bundled.find_mentions(text)
         assert (m.prefix, m.surface, m.english) == (prefix, surface, english)
+    # the same letters decomposed (a hamza written as a mark on its alef, as some sources send it)
+    decomposed = unicodedata.normalize("NFD", "وقال إي تاي مين إن")
+    assert decomposed != "وقال إي تاي مين إن"
+    assert [m.english for m in bundled.find_mentions(decomposed)] == ["Taemin"]
 
 #: Sentences of the gold-annotated news (shared/bench/anercorp-test.txt) with a place's nisba adjective,
 #: which sounds like the place (a lookup of the word alone answers it) and is "the Czech", not Czechia.

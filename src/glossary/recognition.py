@@ -148,6 +148,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import product
@@ -947,12 +948,13 @@ class Recognizer:
             return False
         if c.info.stored or c.name is None:
             return True
-        own = {_unmarked(w) for w in _WORD_RE.findall(c.name.text)}
+        # (composed first: a hamza written as a mark on its alef is the same letter)
+        own = {_unmarked(unicodedata.normalize("NFC", w)) for w in _WORD_RE.findall(c.name.text)}
         for k in range(c.first, c.last + 1):
             zipf = first.zipf if k == c.first else words[k].zipf
             if zipf >= FUNCTION_ZIPF:
                 start = spans[k][0] + (c.skip if k == c.first else 0)
-                if _unmarked(text[start : spans[k][1]]) not in own:
+                if _unmarked(unicodedata.normalize("NFC", text[start : spans[k][1]])) not in own:
                     return False
         return True
 
@@ -1164,8 +1166,8 @@ class Recognizer:
         """Is ``nxt`` a key neighbour of the second word of a stored two-word name whose first word is
         ``r.query``: the same phonetic key or skeleton (the word, without its article, or with its
         alternate letters: ش for س), or skeletons one edit apart -- the keys the matcher finds a word's
-        candidates by?  Only then can a lookup of the two words answer such a name, so only then is it
-        asked (a first name stores hundreds of surnames; most rare words after it are none of them)."""
+        candidates by?  Only then is the lookup of the two words asked: a first name stores hundreds of
+        surnames, and most rare words after it are none of them."""
         near = self._seconds_near.get(r.query)
         if near is None:
             near = self._seconds_near[r.query] = self._keys_of_seconds(r)
