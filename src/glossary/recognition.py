@@ -919,8 +919,7 @@ class Recognizer:
             if floor in w.pending:
                 titled = i > 0 and words[i - 1].title and join(i - 1)
                 alone = self._resolve(alone, text[spans[i][0] : spans[i][1]], w, floor, titled)
-            prev = words[i - 1] if i else None
-            if alone and prev is not None and prev.norm.startswith("ال") and prev.zipf < FUNCTION_ZIPF and join(i - 1):
+            if alone and i and words[i - 1].norm.startswith("ال") and words[i - 1].zipf < FUNCTION_ZIPF and join(i - 1):
                 # ال + nisba right after a definite word is an adjective: المنظمة الدولية، الحكومة المصرية
                 # (not after إلى, إلا, normalized الي، الا: function words, no nouns: إلى السعودية)
                 alone = [c for c in alone if not c.attributive]
